@@ -1,0 +1,15 @@
+// What every resolver and permission rule receives for one request.
+import type { Db } from './db/client.js';
+import type { Actor } from './domain/actors.js';
+import type { Env } from './env.js';
+import type { Loaders } from './loaders.js';
+import type { RequestMeta } from './systems/types.js';
+
+export interface GraphQLContext {
+  actor: Actor;
+  requestId: string;
+  db: Db;
+  env: Env;
+  meta: RequestMeta;
+  loaders: Loaders;
+}

@@ -1,0 +1,2 @@
+export * from './governance.js';
+export * from './sandbox.js';

@@ -1,0 +1,45 @@
+// Applies a caller's section options to items, for connectors whose store cannot filter itself.
+import type { SectionItems } from './clinical-record.js';
+import type { Section, SectionOptions } from './sections.js';
+
+function inRange(date: string | null, options: SectionOptions): boolean {
+  if (!options.from && !options.to) return true;
+  if (!date) return false;
+  const day = date.slice(0, 10);
+  return (!options.from || day >= options.from) && (!options.to || day <= options.to);
+}
+
+export function applySectionOptions<S extends Section>(section: S, items: SectionItems[S][], options: SectionOptions): SectionItems[S][] {
+  const keep = (item: SectionItems[Section]): boolean => {
+    switch (section) {
+      case 'ALLERGIES': {
+        const a = item as SectionItems['ALLERGIES'];
+        return options.includeResolved === true || a.clinicalStatus === 'ACTIVE';
+      }
+      case 'MEDICATIONS': {
+        const m = item as SectionItems['MEDICATIONS'];
+        // A medication overlaps the period if it started before its end and ended after its start.
+        if (options.to && m.startDate && m.startDate > options.to) return false;
+        if (options.from && m.endDate && m.endDate < options.from) return false;
+        return true;
+      }
+      case 'PROBLEMS':
+        return !options.problemStatus || (item as SectionItems['PROBLEMS']).status === options.problemStatus;
+      case 'IMMUNISATIONS':
+        return options.includeNotGiven !== false || (item as SectionItems['IMMUNISATIONS']).given;
+      case 'CONSULTATIONS':
+      case 'INVESTIGATIONS':
+      case 'REFERRALS':
+      case 'UNCATEGORISED':
+        return inRange((item as { date: string | null }).date, options);
+      case 'DIARY_ENTRIES':
+        return true;
+    }
+    return true;
+  };
+  const kept = items.filter(keep);
+  if (section === 'MEDICATIONS' && options.includeIssues === false) {
+    return (kept as SectionItems['MEDICATIONS'][]).map((m) => ({ ...m, issues: [] })) as unknown as SectionItems[S][];
+  }
+  return kept;
+}

@@ -1,0 +1,71 @@
+// Record sections and what a section answer means. Clinical safety: an empty list is never
+// ambiguous, so every section answer carries one of these statuses.
+
+export const SECTIONS = [
+  'ALLERGIES',
+  'MEDICATIONS',
+  'PROBLEMS',
+  'IMMUNISATIONS',
+  'CONSULTATIONS',
+  'INVESTIGATIONS',
+  'REFERRALS',
+  'UNCATEGORISED',
+  'DIARY_ENTRIES',
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const SECTION_STATUSES = [
+  /** The system returned at least one item. */
+  'RECORDED',
+  /** The system supplies this section and has nothing recorded for this patient. */
+  'NOTHING_RECORDED',
+  /** This principal system does not supply this section at all. */
+  'NOT_SUPPLIED',
+  /** Items exist but are withheld (confidential, patient dissent or not permitted). */
+  'WITHHELD',
+  /** The system could not answer now (unreachable, timed out, failed); says nothing about the record. */
+  'UNAVAILABLE',
+] as const;
+export type SectionStatus = (typeof SECTION_STATUSES)[number];
+
+export interface SectionWarning {
+  code: string;
+  message: string;
+}
+
+export interface SectionAnswer<T> {
+  status: SectionStatus;
+  items: T[];
+  warnings: SectionWarning[];
+}
+
+export function notSupplied<T>(): SectionAnswer<T> {
+  return { status: 'NOT_SUPPLIED', items: [], warnings: [] };
+}
+
+export function withheld<T>(message = 'This section is withheld for this patient.'): SectionAnswer<T> {
+  return { status: 'WITHHELD', items: [], warnings: [{ code: 'WITHHELD', message }] };
+}
+
+export function unavailable<T>(code: string, message: string): SectionAnswer<T> {
+  return { status: 'UNAVAILABLE', items: [], warnings: [{ code, message }] };
+}
+
+export function answered<T>(items: T[], warnings: SectionWarning[] = []): SectionAnswer<T> {
+  return { status: items.length > 0 ? 'RECORDED' : 'NOTHING_RECORDED', items, warnings };
+}
+
+/** Options a caller may set per section; they mirror GP Connect's structured-record parameters. */
+export interface SectionOptions {
+  /** ALLERGIES: include resolved allergies (default false, as in GP Connect). */
+  includeResolved?: boolean;
+  /** MEDICATIONS: include prescription issues (default true). */
+  includeIssues?: boolean;
+  /** PROBLEMS: restrict to ACTIVE or INACTIVE. */
+  problemStatus?: 'ACTIVE' | 'INACTIVE';
+  /** IMMUNISATIONS: include immunisations recorded as not given (default true). */
+  includeNotGiven?: boolean;
+  /** MEDICATIONS, CONSULTATIONS, INVESTIGATIONS, REFERRALS, UNCATEGORISED: ISO dates, inclusive. */
+  from?: string;
+  to?: string;
+}

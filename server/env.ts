@@ -1,0 +1,59 @@
+// The only module that reads process.env: everything else receives a parsed Env.
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Unset: embedded PGlite in DATA_DIR. Set: a real PostgreSQL. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Sandbox data set generated on start when the database has none. */
+  SEED_ON_START: booleanFlag.default(true),
+  SEED: z.coerce.number().int().min(0).default(20261122),
+  SEED_PATIENTS: z.coerce.number().int().min(0).max(5_000_000).default(400),
+  /** Development issuer: the server signs tokens for seeded people (never in production). */
+  AUTH_MODE: z.enum(['dev', 'oidc']).default('dev'),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_JWKS_URL: z.string().url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).default('gp-open-integration'),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+});
+
+/** Issuer name of the development issuer; stable so tokens survive a port change. */
+export const DEV_ISSUER = 'urn:gp-open-integration:dev-issuer';
+
+export type Env = z.infer<typeof EnvSchema> & { publicUrl: string; issuer: string };
+
+export class EnvError extends Error {}
+
+/** Parses an environment (process.env by default) and fails with every problem listed. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.AUTH_MODE === 'oidc' && (!env.OIDC_ISSUER || !env.OIDC_JWKS_URL)) {
+    throw new EnvError('Invalid configuration:\n  AUTH_MODE=oidc needs OIDC_ISSUER and OIDC_JWKS_URL');
+  }
+  if (env.AUTH_MODE === 'dev' && env.NODE_ENV === 'production') {
+    throw new EnvError('Invalid configuration:\n  AUTH_MODE=dev is refused when NODE_ENV=production');
+  }
+  const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
+  return { ...env, publicUrl, issuer: env.OIDC_ISSUER ?? DEV_ISSUER };
+}

@@ -1,0 +1,118 @@
+// Per-request batching: every clinical read in one GraphQL request goes through these loaders, so
+// the number of SQL statements (or provider calls) does not grow with the number of patients.
+import DataLoader from 'dataloader';
+import type { Db } from './db/client.js';
+import type { AnySectionAnswer, PatientDemographics } from './domain/clinical-record.js';
+import { practicesByOds, registeredPractices, type PracticeRecord } from './domain/practices.js';
+import type { Appointment } from './domain/scheduling.js';
+import type { Section, SectionOptions } from './domain/sections.js';
+import type { ConnectorRegistry } from './systems/registry.js';
+import { ConnectorError, type ClinicalSystemConnector, type RequestMeta } from './systems/types.js';
+
+export interface SectionKey {
+  practice: PracticeRecord;
+  nhsNumber: string;
+  section: Section;
+  options: SectionOptions;
+}
+
+export interface PatientKey {
+  practice: PracticeRecord;
+  nhsNumber: string;
+}
+
+export interface AppointmentsKey extends PatientKey {
+  from: Date;
+  to: Date;
+}
+
+export interface Loaders {
+  connectorFor(practice: PracticeRecord): ClinicalSystemConnector;
+  practice: DataLoader<string, PracticeRecord | null>;
+  registration: DataLoader<string, string | null>;
+  demographics: DataLoader<PatientKey, PatientDemographics | ConnectorError | null, string>;
+  section: DataLoader<SectionKey, AnySectionAnswer | ConnectorError, string>;
+  appointments: DataLoader<AppointmentsKey, Appointment[] | ConnectorError, string>;
+}
+
+/** Groups keys by practice (and an extra grouping key), calls once per group, keeps key order. */
+async function perPractice<K extends { practice: PracticeRecord }, V>(
+  keys: readonly K[],
+  groupOf: (key: K) => string,
+  load: (practice: PracticeRecord, group: K[]) => Promise<V[]>,
+): Promise<Array<V | Error>> {
+  const groups = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    const g = `${key.practice.odsCode}|${groupOf(key)}`;
+    groups.set(g, [...(groups.get(g) ?? []), i]);
+  });
+  const results: Array<V | Error> = new Array(keys.length);
+  await Promise.all(
+    [...groups.values()].map(async (indexes) => {
+      const group = indexes.map((i) => keys[i] as K);
+      const first = group[0] as K;
+      try {
+        const values = await load(first.practice, group);
+        indexes.forEach((keyIndex, n) => (results[keyIndex] = values[n] as V));
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const keyIndex of indexes) results[keyIndex] = failure;
+      }
+    }),
+  );
+  return results;
+}
+
+export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: RequestMeta): Loaders {
+  const patientCacheKey = (k: PatientKey) => `${k.practice.odsCode}|${k.nhsNumber}`;
+  return {
+    connectorFor: (practice) => connectors.forPractice(practice),
+    practice: new DataLoader(async (codes) => {
+      const found = await practicesByOds(db, codes);
+      return codes.map((c) => found.get(c) ?? null);
+    }),
+    registration: new DataLoader(async (numbers) => {
+      const found = await registeredPractices(db, numbers);
+      return numbers.map((n) => found.get(n) ?? null);
+    }),
+    demographics: new DataLoader(
+      (keys) =>
+        perPractice(keys, () => '', async (practice, group) => {
+          const found = await connectors.forPractice(practice).findPatients(practice, group.map((k) => k.nhsNumber), meta);
+          return group.map((k) => found.get(k.nhsNumber) ?? null);
+        }),
+      { cacheKeyFn: patientCacheKey },
+    ),
+    section: new DataLoader(
+      (keys) =>
+        perPractice(keys, () => '', (practice, group) =>
+          connectors.forPractice(practice).readSections(practice, group.map(({ nhsNumber, section, options }) => ({ nhsNumber, section, options })), meta),
+        ),
+      { cacheKeyFn: (k) => `${patientCacheKey(k)}|${k.section}|${JSON.stringify(k.options)}` },
+    ),
+    appointments: new DataLoader(
+      (keys) =>
+        perPractice(keys, (k) => `${k.from.toISOString()}|${k.to.toISOString()}`, async (practice, group) => {
+          const first = group[0] as AppointmentsKey;
+          const found = await connectors
+            .forPractice(practice)
+            .patientAppointments(practice, group.map((k) => k.nhsNumber), { from: first.from, to: first.to }, meta);
+          return group.map((k) => found.get(k.nhsNumber) ?? []);
+        }),
+      { cacheKeyFn: (k) => `${patientCacheKey(k)}|${k.from.toISOString()}|${k.to.toISOString()}` },
+    ),
+  };
+}
+
+/**
+ * DataLoader turns Error values into rejections; this turns an expected connector failure back
+ * into a value the resolver can map to a typed answer. Anything else still throws (and is masked).
+ */
+export async function settle<T>(pending: Promise<T>): Promise<T | ConnectorError> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (error instanceof ConnectorError) return error;
+    throw error;
+  }
+}

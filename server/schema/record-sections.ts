@@ -1,0 +1,110 @@
+// Record sections on Patient. Every section answers with items *and* a status, so "nothing
+// recorded", "not supplied by this system", "withheld" and "unavailable" are never confused.
+import type { ObjectRef } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
+import type { SectionItem } from '../domain/clinical-record.js';
+import { SECTION_STATUSES, unavailable, type Section, type SectionAnswer, type SectionOptions, type SectionWarning } from '../domain/sections.js';
+import { settle } from '../loaders.js';
+import { ConnectorError } from '../systems/types.js';
+import * as items from './clinical-items.js';
+import { PatientType, type PatientNode } from './refs.js';
+
+const SectionStatusEnum = builder.enumType('SectionStatus', {
+  description:
+    'RECORDED: items returned. NOTHING_RECORDED: the system supplies this section and holds nothing. ' +
+    'NOT_SUPPLIED: this principal system does not supply the section. WITHHELD: items exist but are withheld. ' +
+    'UNAVAILABLE: the system could not answer now; this says nothing about the record.',
+  values: SECTION_STATUSES,
+});
+
+const WarningType = builder.objectRef<SectionWarning>('SectionWarning').implement({
+  fields: (t) => ({ code: t.exposeString('code'), message: t.exposeString('message') }),
+});
+
+const RecordSection = builder.interfaceRef<SectionAnswer<SectionItem>>('RecordSection').implement({
+  fields: (t) => ({
+    status: t.field({ type: SectionStatusEnum, resolve: (s) => s.status }),
+    warnings: t.field({ type: [WarningType], resolve: (s) => s.warnings }),
+  }),
+});
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+function sectionType<T extends SectionItem>(name: string, itemType: ObjectRef<Types, T>) {
+  return builder.objectRef<SectionAnswer<SectionItem>>(name).implement({
+    interfaces: [RecordSection],
+    fields: (t) => ({ items: t.field({ type: [itemType], resolve: (s) => s.items as T[] }) }),
+  });
+}
+
+const Sections = {
+  ALLERGIES: sectionType('AllergySection', items.AllergyType),
+  MEDICATIONS: sectionType('MedicationSection', items.MedicationType),
+  PROBLEMS: sectionType('ProblemSection', items.ProblemType),
+  IMMUNISATIONS: sectionType('ImmunisationSection', items.ImmunisationType),
+  CONSULTATIONS: sectionType('ConsultationSection', items.ConsultationType),
+  INVESTIGATIONS: sectionType('InvestigationSection', items.InvestigationType),
+  REFERRALS: sectionType('ReferralSection', items.ReferralType),
+  UNCATEGORISED: sectionType('ObservationSection', items.ObservationType),
+  DIARY_ENTRIES: sectionType('DiaryEntrySection', items.DiaryEntryType),
+};
+
+async function loadSection(ctx: GraphQLContext, patient: PatientNode, section: Section, options: SectionOptions): Promise<SectionAnswer<SectionItem>> {
+  if (options.from && options.to && options.from > options.to) {
+    throw new GraphQLError('"from" must not be after "to".', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null)) as SectionOptions;
+  const answer = await settle(ctx.loaders.section.load({ practice: patient.practice, nhsNumber: patient.nhsNumber, section, options: defined }));
+  if (answer instanceof ConnectorError) return unavailable(answer.code, answer.message);
+  return answer;
+}
+
+builder.objectFields(PatientType, (t) => {
+  const period = {
+    from: t.arg({ type: 'Date', required: false, description: 'Earliest date, inclusive.' }),
+    to: t.arg({ type: 'Date', required: false, description: 'Latest date, inclusive.' }),
+  };
+  const dated = (section: Section, type: (typeof Sections)[keyof typeof Sections], description: string) =>
+    t.field({
+      type,
+      description,
+      args: period,
+      resolve: (p, a, ctx) => loadSection(ctx, p, section, { from: a.from ?? undefined, to: a.to ?? undefined }),
+    });
+  return {
+    allergies: t.field({
+      type: Sections.ALLERGIES,
+      description: 'Allergies and adverse reactions. Resolved ones only when asked for.',
+      args: { includeResolved: t.arg.boolean({ defaultValue: false }) },
+      resolve: (p, a, ctx) => loadSection(ctx, p, 'ALLERGIES', { includeResolved: a.includeResolved ?? false }),
+    }),
+    medications: t.field({
+      type: Sections.MEDICATIONS,
+      description: 'Medication statements with their prescription issues.',
+      args: { includeIssues: t.arg.boolean({ defaultValue: true }), ...period },
+      resolve: (p, a, ctx) =>
+        loadSection(ctx, p, 'MEDICATIONS', { includeIssues: a.includeIssues ?? true, from: a.from ?? undefined, to: a.to ?? undefined }),
+    }),
+    problems: t.field({
+      type: Sections.PROBLEMS,
+      args: { status: t.arg({ type: items.ProblemStatusEnum, required: false }) },
+      resolve: (p, a, ctx) => loadSection(ctx, p, 'PROBLEMS', { problemStatus: a.status ?? undefined }),
+    }),
+    immunisations: t.field({
+      type: Sections.IMMUNISATIONS,
+      args: { includeNotGiven: t.arg.boolean({ defaultValue: true }) },
+      resolve: (p, a, ctx) => loadSection(ctx, p, 'IMMUNISATIONS', { includeNotGiven: a.includeNotGiven ?? true }),
+    }),
+    consultations: dated('CONSULTATIONS', Sections.CONSULTATIONS, 'Consultations with their headings and text.'),
+    investigations: dated('INVESTIGATIONS', Sections.INVESTIGATIONS, 'Investigations (e.g. pathology) with results, units and reference ranges.'),
+    referrals: dated('REFERRALS', Sections.REFERRALS, 'Outbound referrals.'),
+    uncategorised: dated('UNCATEGORISED', Sections.UNCATEGORISED, 'Uncategorised observations such as blood pressure and weight.'),
+    diaryEntries: t.field({
+      type: Sections.DIARY_ENTRIES,
+      description: 'Planned care: recalls, reviews and reminders.',
+      resolve: (p, _, ctx) => loadSection(ctx, p, 'DIARY_ENTRIES', {}),
+    }),
+  };
+});

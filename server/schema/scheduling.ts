@@ -1,0 +1,92 @@
+// Free slots of a practice and a patient's appointments.
+import { builder } from '../builder.js';
+import { slotSearchRangeProblem, type Appointment, type Slot } from '../domain/scheduling.js';
+import { settle } from '../loaders.js';
+import { ConnectorError } from '../systems/types.js';
+import { errorRefs, fromConnectorError, resolveResultType, typedError } from './errors.js';
+import { PatientType, PracticeType } from './refs.js';
+
+const SlotStatusEnum = builder.enumType('SlotStatus', { values: ['FREE', 'BUSY'] as const });
+const AppointmentStatusEnum = builder.enumType('AppointmentStatus', {
+  values: ['BOOKED', 'FULFILLED', 'CANCELLED', 'NOSHOW', 'PENDING', 'ARRIVED'] as const,
+});
+
+const SlotType = builder.objectRef<Slot>('Slot').implement({
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    start: t.field({ type: 'DateTime', resolve: (s) => s.start }),
+    end: t.field({ type: 'DateTime', resolve: (s) => s.end }),
+    status: t.field({ type: SlotStatusEnum, resolve: (s) => s.status }),
+    deliveryChannel: t.exposeString('deliveryChannel', { nullable: true }),
+    practitioner: t.exposeString('practitioner', { nullable: true }),
+    practitionerRole: t.exposeString('practitionerRole', { nullable: true }),
+    location: t.exposeString('location', { nullable: true }),
+    serviceType: t.exposeString('serviceType', { nullable: true }),
+  }),
+});
+
+const AppointmentType = builder.objectRef<Appointment>('Appointment').implement({
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    start: t.field({ type: 'DateTime', resolve: (a) => a.start }),
+    end: t.field({ type: 'DateTime', resolve: (a) => a.end }),
+    status: t.field({ type: AppointmentStatusEnum, resolve: (a) => a.status }),
+    description: t.exposeString('description', { nullable: true }),
+    comment: t.exposeString('comment', { nullable: true }),
+    practitioner: t.exposeString('practitioner', { nullable: true }),
+    location: t.exposeString('location', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.createdAt }),
+  }),
+});
+
+const SlotList = builder.objectRef<{ slots: Slot[] }>('SlotList').implement({
+  fields: (t) => ({ slots: t.field({ type: [SlotType], resolve: (l) => l.slots }) }),
+});
+const AppointmentList = builder.objectRef<{ appointments: Appointment[] }>('AppointmentList').implement({
+  fields: (t) => ({ appointments: t.field({ type: [AppointmentType], resolve: (l) => l.appointments }) }),
+});
+
+const SlotsResult = builder.unionType('SlotsResult', {
+  types: [SlotList, errorRefs.InvalidDateRange, errorRefs.ClinicalSystemError],
+  resolveType: resolveResultType('SlotList'),
+});
+const AppointmentsResult = builder.unionType('AppointmentsResult', {
+  types: [AppointmentList, errorRefs.InvalidDateRange, errorRefs.ClinicalSystemError],
+  resolveType: resolveResultType('AppointmentList'),
+});
+
+const MAX_APPOINTMENT_RANGE_DAYS = 456;
+const DAY = 86_400_000;
+
+builder.objectField(PracticeType, 'slots', (t) =>
+  t.field({
+    type: SlotsResult,
+    description: 'Free slots starting in [from, to); at most 14 days, as in GP Connect.',
+    args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime', required: true }) },
+    resolve: async (practice, args, ctx) => {
+      const range = { from: args.from, to: args.to };
+      const problem = slotSearchRangeProblem(range);
+      if (problem) return typedError('InvalidDateRange', 'INVALID_DATE_RANGE', problem);
+      const slots = await settle((async () => ctx.loaders.connectorFor(practice).searchSlots(practice, range, ctx.meta))());
+      return slots instanceof ConnectorError ? fromConnectorError(slots) : { slots };
+    },
+  }),
+);
+
+builder.objectField(PatientType, 'appointments', (t) =>
+  t.field({
+    type: AppointmentsResult,
+    description: 'Appointments starting in [from, to); defaults to 90 days back and 365 ahead.',
+    args: { from: t.arg({ type: 'DateTime', required: false }), to: t.arg({ type: 'DateTime', required: false }) },
+    resolve: async (patient, args, ctx) => {
+      const now = Date.now();
+      const from = args.from ?? new Date(Math.floor((now - 90 * DAY) / DAY) * DAY);
+      const to = args.to ?? new Date(Math.ceil((now + 365 * DAY) / DAY) * DAY);
+      if (to <= from || to.getTime() - from.getTime() > MAX_APPOINTMENT_RANGE_DAYS * DAY) {
+        return typedError('InvalidDateRange', 'INVALID_DATE_RANGE', `to must be after from, at most ${MAX_APPOINTMENT_RANGE_DAYS} days later`);
+      }
+      const appointments = await settle(ctx.loaders.appointments.load({ ...patient, from, to }));
+      return appointments instanceof ConnectorError ? fromConnectorError(appointments) : { appointments };
+    },
+  }),
+);

@@ -1,0 +1,55 @@
+// The boundary every principal-system connector implements. Calls are batched: a connector gets all
+// the patients (or sections) one GraphQL request needs at once.
+import type { AnySectionAnswer, PatientDemographics } from '../domain/clinical-record.js';
+import type { PracticeRecord } from '../domain/practices.js';
+import type { Appointment, DateRange, Slot } from '../domain/scheduling.js';
+import type { Section, SectionOptions } from '../domain/sections.js';
+
+export type { PracticeRecord };
+
+/** Who is asking and why: connectors that call out (GP Connect) put this in their request. */
+export interface RequestMeta {
+  requestId: string;
+  actorId: string;
+  actorName: string;
+  actorRole: string;
+  /** ODS code of the requesting organisation, when the actor has one. */
+  organisationOds: string | null;
+}
+
+export interface SectionRequest {
+  nhsNumber: string;
+  section: Section;
+  options: SectionOptions;
+}
+
+export type ConnectorErrorCode =
+  | 'PATIENT_NOT_FOUND'
+  | 'INVALID_NHS_NUMBER'
+  | 'NO_RELATIONSHIP'
+  | 'PROVIDER_UNAVAILABLE'
+  | 'PROVIDER_TIMEOUT'
+  | 'PROVIDER_ERROR'
+  | 'INVALID_RESOURCE'
+  | 'NOT_SUPPORTED';
+
+/** An expected failure from a clinical system; never carries SQL, stacks or raw provider bodies. */
+export class ConnectorError extends Error {
+  constructor(
+    readonly code: ConnectorErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+}
+
+export interface ClinicalSystemConnector {
+  readonly kind: string;
+  /** Demographics for each NHS number the practice holds; missing numbers are absent from the map. */
+  findPatients(practice: PracticeRecord, nhsNumbers: readonly string[], meta: RequestMeta): Promise<Map<string, PatientDemographics | ConnectorError>>;
+  /** One answer (or error) per request, in the same order. */
+  readSections(practice: PracticeRecord, requests: readonly SectionRequest[], meta: RequestMeta): Promise<Array<AnySectionAnswer | ConnectorError>>;
+  searchSlots(practice: PracticeRecord, range: DateRange, meta: RequestMeta): Promise<Slot[]>;
+  patientAppointments(practice: PracticeRecord, nhsNumbers: readonly string[], range: DateRange, meta: RequestMeta): Promise<Map<string, Appointment[]>>;
+}
