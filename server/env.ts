@@ -30,6 +30,13 @@ const EnvSchema = z.object({
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  /** The test suite's PostgreSQL (each test file creates and drops its own database there). */
+  TEST_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/test'),
+  /** Set to skip the PostgreSQL half of the test suite (it then says so loudly). */
+  TEST_SKIP_POSTGRES: booleanFlag.default(false),
 });
 
 /** Issuer name of the development issuer; stable so tokens survive a port change. */

@@ -24,14 +24,14 @@ function times<T>(n: number, make: (i: number) => T): T[] {
   return Array.from({ length: n }, (_, i) => make(i));
 }
 
-export function generatePatient(seed: number, nhsNumber: string, practiceOds: string, anchor: Date): PatientRows {
+/** `withheld`: sections the practice withholds for this patient (e.g. confidential consultations). */
+export function generatePatient(seed: number, nhsNumber: string, practiceOds: string, anchor: Date, withheld: Section[] = []): PatientRows {
   const r = Random.for(seed, 'patient', nhsNumber);
   const age = r.int(0, 95);
   const birth = addDays(anchor, -(age * 365 + r.int(0, 364)));
   const daysAgo = (maxDays: number) => isoDate(addDays(anchor, -r.int(1, Math.max(1, maxDays))));
   const clinician = () => r.pick(codes.CLINICIANS);
   const id = (kind: string, i: number) => `${nhsNumber}-${kind}-${i}`;
-  const withheld: Section[] = r.chance(0.03) ? ['CONSULTATIONS'] : [];
 
   const patient = {
     nhsNumber,

@@ -1,6 +1,7 @@
 // The synthetic estate: practices per principal system, their patients' NHS numbers and staff.
 import { CLINICAL_SYSTEM_IDS, type ClinicalSystemId } from '../domain/clinical-systems.js';
 import { nhsNumberCheckDigit } from '../domain/identifiers.js';
+import type { Section } from '../domain/sections.js';
 import { TOWNS } from './codes.js';
 
 export interface SandboxPractice {
@@ -44,6 +45,11 @@ export function practiceForPatient(index: number, practices: readonly SandboxPra
   const p = practices[index % practices.length];
   if (!p) throw new Error('no practices');
   return p;
+}
+
+/** One patient in 25 has confidential consultations withheld, so WITHHELD shows up in every data set. */
+export function withheldSectionsFor(index: number): Section[] {
+  return index % 25 === 3 ? ['CONSULTATIONS'] : [];
 }
 
 export interface SandboxPerson {

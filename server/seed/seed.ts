@@ -13,6 +13,7 @@ import {
   sandboxNhsNumbers,
   sandboxPeople,
   sandboxPractices,
+  withheldSectionsFor,
 } from './sandbox-estate.js';
 import { generateSchedules } from './schedule-generator.js';
 
@@ -80,7 +81,7 @@ export async function seedSandbox(db: Db, options: SeedOptions): Promise<SeedRes
       const nhsNumber = numbers.next().value as string;
       const practice = practiceForPatient(done, practices);
       patientsByPractice.get(practice.odsCode)?.push(nhsNumber);
-      batch.push(generatePatient(options.seed, nhsNumber, practice.odsCode, anchor));
+      batch.push(generatePatient(options.seed, nhsNumber, practice.odsCode, anchor, withheldSectionsFor(done)));
     }
     await insertRows(db, sb.sbPatients, batch.map((b) => b.patient));
     await insertRows(db, g.patientRegistrations, batch.map((b) => ({ nhsNumber: b.patient.nhsNumber, practiceOds: b.patient.practiceOds })));

@@ -1,0 +1,56 @@
+// Every integration test runs on both storage back ends: embedded PGlite and a real PostgreSQL.
+// Each test file gets its own fresh PostgreSQL database, dropped afterwards.
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openDatabase, type Database } from '../../server/db/client.js';
+import { loadEnv } from '../../server/env.js';
+
+export type Backend = 'pglite' | 'postgres';
+
+const env = loadEnv();
+let postgresReachable: Promise<boolean> | null = null;
+
+async function checkPostgres(): Promise<boolean> {
+  if (env.TEST_SKIP_POSTGRES) return false;
+  const sql = postgres(env.TEST_DATABASE_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch (error) {
+    console.warn(
+      `\n!!! PostgreSQL at ${env.TEST_DATABASE_URL} is not reachable (${(error as Error).message}).\n` +
+        '!!! The PostgreSQL half of the integration tests is SKIPPED. Start it (see .ci/run) to run them.\n',
+    );
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+export async function availableBackends(): Promise<Backend[]> {
+  postgresReachable ??= checkPostgres();
+  return (await postgresReachable) ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestDatabase extends Database {
+  url: string | undefined;
+}
+
+export async function openTestDatabase(backend: Backend, onStatement?: (sql: string) => void): Promise<TestDatabase> {
+  if (backend === 'pglite') return { ...(await openDatabase({ dataDir: 'memory://', onStatement })), url: undefined };
+  const name = `gpoi_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(env.TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(env.TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), onStatement, maxConnections: 5 });
+  return {
+    ...database,
+    url: url.toString(),
+    close: async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 1 });
+    },
+  };
+}

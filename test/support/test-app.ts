@@ -1,0 +1,71 @@
+// A seeded API instance served in-process (yoga.fetch), on the chosen back end.
+import { createApp } from '../../server/app.js';
+import { loadEnv, type Env } from '../../server/env.js';
+import { seedSandbox } from '../../server/seed/seed.js';
+import type { ClinicalSystemConnector } from '../../server/systems/types.js';
+import { openTestDatabase, type Backend, type TestDatabase } from './backends.js';
+
+export const SEED = 424242;
+/** A fixed anchor date makes the data set identical on every run. */
+export const ANCHOR = new Date('2026-06-01T00:00:00Z');
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string } }>;
+  extensions?: Record<string, unknown>;
+}
+
+export interface TestApp {
+  backend: Backend;
+  database: TestDatabase;
+  env: Env;
+  /** SQL statements executed since the last reset. */
+  statements: string[];
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  tokenFor(person: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  patients?: number;
+  env?: Record<string, string>;
+  connectors?: readonly ClinicalSystemConnector[];
+}
+
+export async function startTestApp(backend: Backend, options: TestAppOptions = {}): Promise<TestApp> {
+  const statements: string[] = [];
+  const database = await openTestDatabase(backend, (sql) => statements.push(sql));
+  await seedSandbox(database.db, { seed: SEED, patients: options.patients ?? 40, anchor: ANCHOR });
+  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...options.env });
+  const { yoga } = await createApp({ env, database, connectors: options.connectors });
+  const fetchApp = (path: string, init?: RequestInit) => Promise.resolve(yoga.fetch(new Request(`http://localhost${path}`, init)));
+  const tokens = new Map<string, string>();
+  statements.length = 0;
+  return {
+    backend,
+    database,
+    env,
+    statements,
+    fetch: fetchApp,
+    async gql(query, variables, token) {
+      const response = await fetchApp('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async tokenFor(person) {
+      const cached = tokens.get(person);
+      if (cached) return cached;
+      const response = await fetchApp(`/dev-issuer/token?person=${encodeURIComponent(person)}`);
+      if (!response.ok) throw new Error(`no token for ${person}: ${response.status}`);
+      const token = ((await response.json()) as { access_token: string }).access_token;
+      tokens.set(person, token);
+      return token;
+    },
+    close: () => database.close(),
+  };
+}
