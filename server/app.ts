@@ -11,6 +11,7 @@ import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
 import type { GraphQLContext } from './context.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
+import { bodyLimitPlugin } from './http/body-limit.js';
 import { routesPlugin } from './http/routes.js';
 import { createLoaders } from './loaders.js';
 import { schema } from './schema.js';
@@ -57,7 +58,8 @@ export async function createApp({ env, database, connectors = [] }: AppOptions):
     maskedErrors: { isDev: false },
     logging: env.LOG_LEVEL,
     plugins: [
-      routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer, maxBodyBytes: env.MAX_BODY_BYTES }),
+      bodyLimitPlugin(env.MAX_BODY_BYTES),
+      routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer }),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: env.MAX_QUERY_ALIASES }),

@@ -7,7 +7,6 @@ export interface RouteDeps {
   ping(): Promise<void>;
   devIssuer: DevIssuer | null;
   issuer: string;
-  maxBodyBytes: number;
 }
 
 const json = (body: unknown, status = 200) =>
@@ -24,11 +23,7 @@ function isLoopback(serverContext: unknown): boolean {
 
 export function routesPlugin(deps: RouteDeps): Plugin {
   return {
-    async onRequest({ request, url, endResponse, serverContext }) {
-      const length = Number(request.headers.get('content-length') ?? '0');
-      if (length > deps.maxBodyBytes) {
-        return endResponse(json({ errors: [{ message: `Request body larger than ${deps.maxBodyBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }, 413));
-      }
+    async onRequest({ url, endResponse, serverContext }) {
       switch (url.pathname) {
         case '/healthz':
           return endResponse(json({ status: 'ok' }));
