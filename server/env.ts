@@ -30,6 +30,15 @@ const EnvSchema = z.object({
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  /** Our ASID (Accredited System ID) on Spine, sent as Ssp-From; GP Connect practices need it. */
+  GP_CONNECT_ASID: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit ASID')
+    .optional(),
+  /** Overall budget for one GP Connect call, retries included. */
+  GP_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** A provider answer larger than this is refused while it streams in. */
+  GP_CONNECT_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
   /** The test suite's PostgreSQL (each test file creates and drops its own database there). */
   TEST_DATABASE_URL: z
     .string()
