@@ -29,7 +29,8 @@ export interface AppointmentsKey extends PatientKey {
 export interface Loaders {
   connectorFor(practice: PracticeRecord): ClinicalSystemConnector;
   practice: DataLoader<string, PracticeRecord | null>;
-  registration: DataLoader<string, string | null>;
+  /** NHS number -> registered practice. */
+  registration: DataLoader<string, PracticeRecord | null>;
   demographics: DataLoader<PatientKey, PatientDemographics | ConnectorError | null, string>;
   section: DataLoader<SectionKey, AnySectionAnswer | ConnectorError, string>;
   appointments: DataLoader<AppointmentsKey, Appointment[] | ConnectorError, string>;
@@ -65,14 +66,16 @@ async function perPractice<K extends { practice: PracticeRecord }, V>(
 
 export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: RequestMeta): Loaders {
   const patientCacheKey = (k: PatientKey) => `${k.practice.odsCode}|${k.nhsNumber}`;
+  const practice = new DataLoader<string, PracticeRecord | null>(async (codes) => {
+    const found = await practicesByOds(db, codes);
+    return codes.map((c) => found.get(c) ?? null);
+  });
   return {
-    connectorFor: (practice) => connectors.forPractice(practice),
-    practice: new DataLoader(async (codes) => {
-      const found = await practicesByOds(db, codes);
-      return codes.map((c) => found.get(c) ?? null);
-    }),
+    connectorFor: (p) => connectors.forPractice(p),
+    practice,
     registration: new DataLoader(async (numbers) => {
       const found = await registeredPractices(db, numbers);
+      for (const p of found.values()) practice.prime(p.odsCode, p);
       return numbers.map((n) => found.get(n) ?? null);
     }),
     demographics: new DataLoader(

@@ -23,17 +23,17 @@ const isAuthenticated = rule({ cache: 'contextual' })((_, __, ctx: GraphQLContex
 );
 
 /** Query.patient: the patient's registered practice decides. Unknown or invalid numbers pass to the resolver's typed error. */
-const canReadRequestedPatient = rule({ cache: 'strict' })(async (_, args: { nhsNumber: string }, ctx: GraphQLContext) => {
+const canReadRequestedPatient = rule({ cache: 'no_cache' })(async (_, args: { nhsNumber: string }, ctx: GraphQLContext) => {
   if (ctx.actor.kind === 'ANONYMOUS') return unauthenticated();
   const located = await locatePatient(ctx, args.nhsNumber);
   return 'practice' in located ? decide(ctx, located.practice) : true;
 });
 
 /** Fields of a Practice that expose its patients or schedules. */
-const canReadThisPractice = rule({ cache: 'strict' })((practice: PracticeRecord, _, ctx: GraphQLContext) => decide(ctx, practice));
+const canReadThisPractice = rule({ cache: 'no_cache' })((practice: PracticeRecord, _, ctx: GraphQLContext) => decide(ctx, practice));
 
 /** Every field of a Patient, however it was reached (defence in depth behind the entry points). */
-const canReadThisPatient = rule({ cache: 'strict' })((patient: PatientNode, _, ctx: GraphQLContext) => decide(ctx, patient.practice));
+const canReadThisPatient = rule({ cache: 'no_cache' })((patient: PatientNode, _, ctx: GraphQLContext) => decide(ctx, patient.practice));
 
 /** Value types reachable only through the checked Patient and Practice fields above. */
 const REACHED_THROUGH_CHECKED_FIELDS = [

@@ -55,11 +55,15 @@ export async function listPractices(db: DbOrTx, page: PageRequest, systemId: Cli
   return rows.map(toRecord);
 }
 
-/** NHS number -> ODS code of the practice the patient is registered with. */
-export async function registeredPractices(db: DbOrTx, nhsNumbers: readonly string[]): Promise<Map<string, string>> {
+/** NHS number -> the practice the patient is registered with (one statement). */
+export async function registeredPractices(db: DbOrTx, nhsNumbers: readonly string[]): Promise<Map<string, PracticeRecord>> {
   if (nhsNumbers.length === 0) return new Map();
-  const rows = await db.select().from(patientRegistrations).where(inArray(patientRegistrations.nhsNumber, [...nhsNumbers]));
-  return new Map(rows.map((r) => [r.nhsNumber, r.practiceOds]));
+  const rows = await db
+    .select({ nhsNumber: patientRegistrations.nhsNumber, practice: practices })
+    .from(patientRegistrations)
+    .innerJoin(practices, eq(practices.odsCode, patientRegistrations.practiceOds))
+    .where(inArray(patientRegistrations.nhsNumber, [...nhsNumbers]));
+  return new Map(rows.map((r) => [r.nhsNumber, toRecord(r.practice)]));
 }
 
 export async function registeredPatients(db: DbOrTx, odsCode: string, page: PageRequest): Promise<string[]> {

@@ -41,8 +41,7 @@ export async function locatePatient(ctx: GraphQLContext, input: string): Promise
       problem === 'FORMAT' ? 'An NHS number is 10 digits.' : 'The NHS number fails the Modulus 11 check digit.',
     );
   }
-  const odsCode = await ctx.loaders.registration.load(nhsNumber);
-  const practice = odsCode ? await ctx.loaders.practice.load(odsCode) : null;
+  const practice = await ctx.loaders.registration.load(nhsNumber);
   if (!practice) return typedError('PatientNotFound', 'PATIENT_NOT_FOUND');
   return { nhsNumber, practice };
 }

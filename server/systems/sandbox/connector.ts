@@ -3,14 +3,14 @@
 import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import * as t from '../../db/schema/sandbox.js';
-import type { AnySectionAnswer, PatientDemographics, SectionItem } from '../../domain/clinical-record.js';
+import type { AnySectionAnswer, PatientDemographics } from '../../domain/clinical-record.js';
 import { suppliesSection } from '../../domain/clinical-systems.js';
 import type { Appointment, DateRange } from '../../domain/scheduling.js';
 import { applySectionOptions } from '../../domain/section-options.js';
-import { answered, notSupplied, withheld, type Section } from '../../domain/sections.js';
+import { answered, notSupplied, withheld } from '../../domain/sections.js';
 import { ConnectorError, type ClinicalSystemConnector, type PracticeRecord, type SectionRequest } from '../types.js';
 import { toAppointment, toSlot } from './mappers.js';
-import { SECTION_READERS } from './section-readers.js';
+import { readPatientSections } from './section-readers.js';
 
 export function sandboxConnector(db: Db): ClinicalSystemConnector {
   async function patientsOf(practice: PracticeRecord, nhsNumbers: readonly string[]) {
@@ -41,27 +41,14 @@ export function sandboxConnector(db: Db): ClinicalSystemConnector {
 
     async readSections(practice, requests: readonly SectionRequest[]) {
       const numbers = [...new Set(requests.map((r) => r.nhsNumber))];
-      const patients = new Map((await patientsOf(practice, numbers)).map((p) => [p.nhsNumber, p]));
-      const wanted = new Set(requests.filter((r) => suppliesSection(practice.systemId, r.section)).map((r) => r.section));
-      const bySection = new Map<Section, Map<string, unknown[]>>();
-      await Promise.all(
-        [...wanted].map(async (section) => {
-          const grouped = new Map<string, unknown[]>();
-          for (const { nhsNumber, item } of await SECTION_READERS[section](db, numbers)) {
-            const list = grouped.get(nhsNumber) ?? [];
-            list.push(item);
-            grouped.set(nhsNumber, list);
-          }
-          bySection.set(section, grouped);
-        }),
-      );
+      const supplied = [...new Set(requests.map((r) => r.section))].filter((s) => suppliesSection(practice.systemId, s));
+      const patients = await readPatientSections(db, practice.odsCode, numbers, supplied);
       return requests.map((request): AnySectionAnswer | ConnectorError => {
         const patient = patients.get(request.nhsNumber);
         if (!patient) return new ConnectorError('PATIENT_NOT_FOUND', 'No such patient at this practice.');
         if (!suppliesSection(practice.systemId, request.section)) return notSupplied();
         if (patient.withheldSections.includes(request.section)) return withheld();
-        const items = (bySection.get(request.section)?.get(request.nhsNumber) ?? []) as SectionItem[];
-        return answered(applySectionOptions(request.section, items, request.options));
+        return answered(applySectionOptions(request.section, patient.sections.get(request.section) ?? [], request.options));
       });
     },
 

@@ -1,35 +1,90 @@
-// One SQL statement per record section for any number of patients.
-import { asc, desc, inArray } from 'drizzle-orm';
+// Reads any set of record sections for any number of patients in ONE SQL statement: each section
+// is a correlated json_agg subquery. Fewer statements matter more than anything else per request.
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import * as t from '../../db/schema/sandbox.js';
-import type { SectionItems } from '../../domain/clinical-record.js';
+import type { SectionItem } from '../../domain/clinical-record.js';
 import type { Section } from '../../domain/sections.js';
 import * as m from './mappers.js';
 
-export type SectionRows<S extends Section> = Array<{ nhsNumber: string; item: SectionItems[S] }>;
-type Reader<S extends Section> = (db: DbOrTx, nhsNumbers: string[]) => Promise<SectionRows<S>>;
+type SectionTable = PgTable & { nhsNumber: PgColumn; id: PgColumn };
 
-function rowsOf<R extends { nhsNumber: string }, I>(rows: R[], map: (row: R) => I) {
-  return rows.map((row) => ({ nhsNumber: row.nhsNumber, item: map(row) }));
+interface SectionSource {
+  table: SectionTable;
+  /** Newest first (diary: soonest first), then id, so answers are stable. */
+  order: (table: SectionTable) => SQL;
+  map: (row: never) => SectionItem;
 }
 
-export const SECTION_READERS: { [S in Section]: Reader<S> } = {
-  ALLERGIES: async (db, n) =>
-    rowsOf(await db.select().from(t.sbAllergies).where(inArray(t.sbAllergies.nhsNumber, n)).orderBy(desc(t.sbAllergies.assertedDate), asc(t.sbAllergies.id)), m.toAllergy),
-  MEDICATIONS: async (db, n) =>
-    rowsOf(await db.select().from(t.sbMedications).where(inArray(t.sbMedications.nhsNumber, n)).orderBy(desc(t.sbMedications.startDate), asc(t.sbMedications.id)), m.toMedication),
-  PROBLEMS: async (db, n) =>
-    rowsOf(await db.select().from(t.sbProblems).where(inArray(t.sbProblems.nhsNumber, n)).orderBy(desc(t.sbProblems.onsetDate), asc(t.sbProblems.id)), m.toProblem),
-  IMMUNISATIONS: async (db, n) =>
-    rowsOf(await db.select().from(t.sbImmunisations).where(inArray(t.sbImmunisations.nhsNumber, n)).orderBy(desc(t.sbImmunisations.date), asc(t.sbImmunisations.id)), m.toImmunisation),
-  CONSULTATIONS: async (db, n) =>
-    rowsOf(await db.select().from(t.sbConsultations).where(inArray(t.sbConsultations.nhsNumber, n)).orderBy(desc(t.sbConsultations.date), asc(t.sbConsultations.id)), m.toConsultation),
-  INVESTIGATIONS: async (db, n) =>
-    rowsOf(await db.select().from(t.sbInvestigations).where(inArray(t.sbInvestigations.nhsNumber, n)).orderBy(desc(t.sbInvestigations.date), asc(t.sbInvestigations.id)), m.toInvestigation),
-  REFERRALS: async (db, n) =>
-    rowsOf(await db.select().from(t.sbReferrals).where(inArray(t.sbReferrals.nhsNumber, n)).orderBy(desc(t.sbReferrals.date), asc(t.sbReferrals.id)), m.toReferral),
-  UNCATEGORISED: async (db, n) =>
-    rowsOf(await db.select().from(t.sbObservations).where(inArray(t.sbObservations.nhsNumber, n)).orderBy(desc(t.sbObservations.date), asc(t.sbObservations.id)), m.toObservation),
-  DIARY_ENTRIES: async (db, n) =>
-    rowsOf(await db.select().from(t.sbDiaryEntries).where(inArray(t.sbDiaryEntries.nhsNumber, n)).orderBy(asc(t.sbDiaryEntries.plannedDate), asc(t.sbDiaryEntries.id)), m.toDiaryEntry),
+const newestFirst = (column: PgColumn) => (table: SectionTable) => sql`${column} desc nulls last, ${table.id}`;
+
+const SOURCES: Record<Section, SectionSource> = {
+  ALLERGIES: { table: t.sbAllergies, order: newestFirst(t.sbAllergies.assertedDate), map: m.toAllergy },
+  MEDICATIONS: { table: t.sbMedications, order: newestFirst(t.sbMedications.startDate), map: m.toMedication },
+  PROBLEMS: { table: t.sbProblems, order: newestFirst(t.sbProblems.onsetDate), map: m.toProblem },
+  IMMUNISATIONS: { table: t.sbImmunisations, order: newestFirst(t.sbImmunisations.date), map: m.toImmunisation },
+  CONSULTATIONS: { table: t.sbConsultations, order: newestFirst(t.sbConsultations.date), map: m.toConsultation },
+  INVESTIGATIONS: { table: t.sbInvestigations, order: newestFirst(t.sbInvestigations.date), map: m.toInvestigation },
+  REFERRALS: { table: t.sbReferrals, order: newestFirst(t.sbReferrals.date), map: m.toReferral },
+  UNCATEGORISED: { table: t.sbObservations, order: newestFirst(t.sbObservations.date), map: m.toObservation },
+  DIARY_ENTRIES: { table: t.sbDiaryEntries, order: (x) => sql`${t.sbDiaryEntries.plannedDate} nulls last, ${x.id}`, map: m.toDiaryEntry },
 };
+
+/** json_build_object('id', col, 'nhsNumber', col, ...): rows come back shaped like drizzle's own. */
+function rowAsJson(table: PgTable): SQL {
+  const pairs = Object.entries(getTableColumns(table)).map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`);
+  return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
+}
+
+/** The outer patient's NHS number, qualified: drizzle renders bare column names inside a select. */
+const OUTER_NHS_NUMBER = sql`${sql.identifier('patients')}.${sql.identifier('nhs_number')}`;
+
+function sectionSubquery(source: SectionSource): SQL {
+  const { table } = source;
+  return sql`(select coalesce(json_agg(${rowAsJson(table)} order by ${source.order(table)}), '[]'::json) from ${table} where ${table.nhsNumber} = ${OUTER_NHS_NUMBER})`;
+}
+
+export interface PatientSections {
+  withheldSections: string[];
+  sections: Map<Section, SectionItem[]>;
+}
+
+type SectionRow = { nhsNumber: string; withheldSections: string[] } & Record<string, unknown>;
+type Prepared = { execute(values: { ods: string; numbers: string[] }): Promise<SectionRow[]> };
+
+/** Building this statement costs more CPU than running it, so it is prepared once per section set. */
+const preparedByDb = new WeakMap<DbOrTx, Map<string, Prepared>>();
+
+function statementFor(db: DbOrTx, sections: Section[]): Prepared {
+  let cache = preparedByDb.get(db);
+  if (!cache) preparedByDb.set(db, (cache = new Map()));
+  const key = [...sections].sort().join(',');
+  let statement = cache.get(key);
+  if (!statement) {
+    const selected = Object.fromEntries(sections.map((s) => [s, sectionSubquery(SOURCES[s])]));
+    statement = db
+      .select({ nhsNumber: t.sbPatients.nhsNumber, withheldSections: t.sbPatients.withheldSections, ...selected })
+      .from(t.sbPatients)
+      .where(and(eq(t.sbPatients.practiceOds, sql.placeholder('ods')), sql`${t.sbPatients.nhsNumber} = any(${sql.placeholder('numbers')}::text[])`))
+      .prepare(`sandbox_sections_${cache.size}`) as unknown as Prepared;
+    cache.set(key, statement);
+  }
+  return statement;
+}
+
+/** Patients of one practice with the requested sections; absent numbers are not in the map. */
+export async function readPatientSections(db: DbOrTx, practiceOds: string, nhsNumbers: string[], sections: Section[]): Promise<Map<string, PatientSections>> {
+  const rows = await statementFor(db, sections).execute({ ods: practiceOds, numbers: nhsNumbers });
+  const result = new Map<string, PatientSections>();
+  for (const row of rows) {
+    const bySection = new Map<Section, SectionItem[]>();
+    for (const section of sections) {
+      const raw = row[section];
+      const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as never[];
+      bySection.set(section, list.map(SOURCES[section].map));
+    }
+    result.set(row.nhsNumber, { withheldSections: row.withheldSections, sections: bySection });
+  }
+  return result;
+}
