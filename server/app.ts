@@ -34,9 +34,14 @@ export interface App {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 function metaFor(actor: Actor, requestId: string): RequestMeta {
-  return actor.kind === 'PERSON'
-    ? { requestId, actorId: actor.id, actorName: actor.name, actorRole: actor.role, organisationOds: actor.practiceOds }
-    : { requestId, actorId: 'anonymous', actorName: 'anonymous', actorRole: 'ANONYMOUS', organisationOds: null };
+  switch (actor.kind) {
+    case 'PERSON':
+      return { requestId, actorId: actor.id, actorName: actor.name, actorRole: actor.role, organisationOds: actor.practiceOds };
+    case 'SUPPLIER_APP':
+      return { requestId, actorId: actor.appId, actorName: `app ${actor.appId}`, actorRole: 'SUPPLIER_APP', organisationOds: null };
+    case 'ANONYMOUS':
+      return { requestId, actorId: 'anonymous', actorName: 'anonymous', actorRole: 'ANONYMOUS', organisationOds: null };
+  }
 }
 
 export async function createApp({ env, database, connectors = [] }: AppOptions): Promise<App> {

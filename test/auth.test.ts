@@ -1,7 +1,8 @@
 // Authentication and the practice boundary: deny by default, refusals with stable codes.
+import { eq } from 'drizzle-orm';
 import { SignJWT, generateKeyPair, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signingKeys } from '../server/db/schema/governance.js';
+import { practices, signingKeys } from '../server/db/schema/governance.js';
 import { DEV_ISSUER } from '../server/env.js';
 import { availableBackends } from './support/backends.js';
 import { RECORD_QUERY } from './support/queries.js';
@@ -15,7 +16,7 @@ describe.each(await availableBackends())('authentication and access (%s)', (back
   beforeAll(async () => {
     app = await startTestApp(backend);
     await app.tokenFor('developer'); // creates nothing new, but proves the issuer works before we read its key
-    const [row] = await app.database.db.select().from(signingKeys);
+    const [row] = await app.database.db.select().from(signingKeys).where(eq(signingKeys.purpose, 'dev-issuer'));
     devKey = { kid: row!.kid, privateJwk: row!.privateJwk as JWK };
     const listed = await app.gql<{ practices: { edges: Array<{ node: { odsCode: string; patients: { edges: Array<{ node: { nhsNumber: string } }> } } }> } }>(
       '{ practices(first: 100) { edges { node { odsCode patients(first: 5) { edges { node { nhsNumber } } } } } } }',
@@ -73,7 +74,7 @@ describe.each(await availableBackends())('authentication and access (%s)', (back
   });
 
   it('refuses a supplier developer a practice that is not a sandbox practice', async () => {
-    await app.database.db.execute(/* sql */ `update practices set is_sandbox = false where ods_code = 'Z94002'` as never);
+    await app.database.db.update(practices).set({ isSandbox: false }).where(eq(practices.odsCode, 'Z94002'));
     const response = await app.gql(RECORD_QUERY, { nhsNumber: firstPatientOf('Z94002') }, await app.tokenFor('developer'));
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

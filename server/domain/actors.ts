@@ -1,11 +1,20 @@
-// Who is calling. Supplier applications and plugin runs join this union in later work.
+// Who is calling: a person (bearer token from the OIDC or development issuer), or a supplier's
+// application (access token from /oauth2/token). Plugin runs join this union in later work.
 
 export const PERSON_ROLES = ['REVIEWER', 'SUPPLIER_DEVELOPER', 'PRACTICE_ADMIN', 'CLINICIAN'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
 export type Actor =
   | { kind: 'ANONYMOUS' }
-  | { kind: 'PERSON'; id: string; name: string; role: PersonRole; practiceOds: string | null };
+  | { kind: 'PERSON'; id: string; name: string; role: PersonRole; practiceOds: string | null }
+  | {
+      kind: 'SUPPLIER_APP';
+      /** OAuth2 client_id of the app. */
+      appId: string;
+      supplierId: string;
+      /** Scopes the access token carries; each request still checks the live grants. */
+      scopes: string[];
+    };
 
 export const ANONYMOUS: Actor = { kind: 'ANONYMOUS' };
 

@@ -36,9 +36,10 @@ export const people = pgTable('people', {
   practiceOds: text('practice_ods').references(() => practices.odsCode),
 });
 
-/** Development issuer keys, created on first start. */
+/** Signing keys created on first start: 'dev-issuer' (people, embedded default) and 'access-token' (apps). */
 export const signingKeys = pgTable('signing_keys', {
   kid: text('kid').primaryKey(),
+  purpose: text('purpose').notNull().default('dev-issuer'),
   alg: text('alg').notNull(),
   publicJwk: jsonb('public_jwk').notNull(),
   privateJwk: jsonb('private_jwk').notNull(),
