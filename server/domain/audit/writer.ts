@@ -1,0 +1,84 @@
+// Group commit for request-path audit: concurrent `record` calls share one transaction, so N
+// simultaneous requests cost about one append instead of N serialised ones. A caller's promise
+// settles only once its events are committed (or the commit failed, and then the request fails).
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Db } from '../../db/client.js';
+import { appendAuditEvents } from './append.js';
+import { normaliseEvent, type AuditEvent } from './event.js';
+
+export interface AuditWriter {
+  /** Resolves once the events are committed to the chain; rejects if that commit failed. */
+  record(events: readonly AuditEvent[]): Promise<void>;
+  /** Refuses further records and waits for those already accepted. */
+  close(): Promise<void>;
+}
+
+export interface AuditWriterOptions {
+  /** Most events in one transaction (a caller's events are never split across two). */
+  maxBatchEvents?: number;
+}
+
+interface Pending {
+  events: readonly AuditEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export function createAuditWriter(db: Db, options: AuditWriterOptions = {}): AuditWriter {
+  const maxBatchEvents = options.maxBatchEvents ?? 500;
+  const queue: Pending[] = [];
+  let draining: Promise<void> | null = null;
+  let closed = false;
+
+  /** Callers in arrival order, up to the batch bound (always at least one). */
+  function takeBatch(): Pending[] {
+    let size = 0;
+    let n = 0;
+    while (n < queue.length && (n === 0 || size + queue[n]!.events.length <= maxBatchEvents)) {
+      size += queue[n]!.events.length;
+      n += 1;
+    }
+    return queue.splice(0, n);
+  }
+
+  async function write(batch: Pending[]): Promise<void> {
+    try {
+      await db.transaction(async (tx) => {
+        await appendAuditEvents(tx, batch.flatMap((p) => p.events));
+      });
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    // Let the rest of this turn's callers join the first batch; later ones gather while it commits.
+    await nextTurn();
+    for (;;) {
+      const batch = takeBatch();
+      if (batch.length === 0) {
+        draining = null; // in the same synchronous step as the empty check, so no caller is stranded
+        return;
+      }
+      await write(batch);
+    }
+  }
+
+  return {
+    record(events) {
+      if (closed) return Promise.reject(new Error('The audit writer is closed.'));
+      if (events.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        // Snapshot now: later changes by the caller cannot alter what is logged, and an event that
+        // cannot be serialised fails its own caller here rather than everyone's batch.
+        queue.push({ events: events.map(normaliseEvent), resolve, reject });
+        draining ??= drain();
+      });
+    },
+    async close() {
+      closed = true;
+      await draining;
+    },
+  };
+}
