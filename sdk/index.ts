@@ -22,3 +22,5 @@ export type {
   ClinicalSystemId,
   ErrorCode,
 } from './generated/graphql.js';
+export { clientCredentials, OAuthError } from './auth.js';
+export type { ClientCredentialsOptions, TokenSource } from './auth.js';

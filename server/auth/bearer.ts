@@ -1,9 +1,10 @@
 // Bearer token -> Actor. Any token that is present but not valid is refused outright: a caller
 // with a broken token must not silently become anonymous.
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { ANONYMOUS, PERSON_ROLES, type Actor } from '../domain/actors.js';
 import { normaliseOdsCode } from '../domain/identifiers.js';
+import { PLATFORM_ISSUER, verifyAccessToken } from './access-tokens.js';
 
 const PersonClaims = z.object({
   sub: z.string().min(1),
@@ -18,27 +19,57 @@ export interface BearerVerifier {
   actorFor(authorization: string | null): Promise<Actor>;
 }
 
-export function bearerVerifier(options: { issuer: string; audience: string; jwks: JSONWebKeySet | URL }): BearerVerifier {
+/** Supplier apps' access tokens, issued by the platform's own token endpoint. */
+export interface AppTokenOptions {
+  jwks: JSONWebKeySet;
+  /** Asked on every request, so a revoked app's unexpired tokens stop working at once. */
+  isActive(appId: string): Promise<boolean>;
+}
+
+/** Maps jose's refusals to a message the caller can act on; anything else is a real fault. */
+async function verified<T>(verify: Promise<T>): Promise<T> {
+  try {
+    return await verify;
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw new AuthenticationError('Token has expired.');
+    if (error instanceof errors.JOSEError) throw new AuthenticationError('Token is not valid.');
+    throw error;
+  }
+}
+
+/** Unverified issuer, only to choose which keys verify the token. */
+function issuerOf(token: string): string | undefined {
+  try {
+    return decodeJwt(token).iss;
+  } catch {
+    return undefined;
+  }
+}
+
+export function bearerVerifier(options: { issuer: string; audience: string; jwks: JSONWebKeySet | URL; appTokens?: AppTokenOptions }): BearerVerifier {
   const keys: JWTVerifyGetKey =
     options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
+  const apps = options.appTokens ? { isActive: options.appTokens.isActive, keys: createLocalJWKSet(options.appTokens.jwks) } : null;
   return {
     async actorFor(authorization) {
       if (!authorization) return ANONYMOUS;
       const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization.trim());
       if (!match?.[1]) throw new AuthenticationError('Authorization header must be "Bearer <token>".');
-      let payload;
-      try {
-        ({ payload } = await jwtVerify(match[1], keys, {
+      const token = match[1];
+      if (apps && issuerOf(token) === PLATFORM_ISSUER) {
+        const grant = await verified(verifyAccessToken(token, apps.keys, options.audience));
+        if (!grant) throw new AuthenticationError('Token does not identify a supplier app.');
+        if (!(await apps.isActive(grant.appId))) throw new AuthenticationError('This app has been revoked.');
+        return { kind: 'SUPPLIER_APP', appId: grant.appId, supplierId: grant.supplierId, scopes: grant.scopes };
+      }
+      const { payload } = await verified(
+        jwtVerify(token, keys, {
           issuer: options.issuer,
           audience: options.audience,
           algorithms: ['ES256', 'RS256', 'RS512', 'ES384'],
           clockTolerance: 5,
-        }));
-      } catch (error) {
-        if (error instanceof errors.JWTExpired) throw new AuthenticationError('Token has expired.');
-        if (error instanceof errors.JOSEError) throw new AuthenticationError('Token is not valid.');
-        throw error;
-      }
+        }),
+      );
       const claims = PersonClaims.safeParse(payload);
       if (!claims.success) throw new AuthenticationError('Token does not carry a recognised role.');
       const practiceOds = claims.data.ods ? normaliseOdsCode(claims.data.ods) : null;

@@ -1,0 +1,95 @@
+// Verifies a private_key_jwt client assertion (RFC 7523 section 3) against the app's registered
+// JWKS. Every failure is invalid_client, as RFC 7523 section 3.2 requires; the description says
+// which check failed so a supplier can fix their client.
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWK } from 'jose';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { findClientApp, type ClientAppRecord } from './client-apps.js';
+import { OAuthFailure } from './oauth-failure.js';
+
+/** NHS England's platform signs with RS512; ES384 is the elliptic-curve alternative. Nothing else. */
+export const ASSERTION_ALGS = ['RS512', 'ES384'] as const;
+/** An assertion may be valid for at most this long from now. */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
+/** Tolerated difference between the client's clock and ours, on exp and iat. */
+export const CLOCK_SKEW_SECONDS = 30;
+const MAX_JTI_LENGTH = 256;
+
+const RegisteredJwks = z.object({ keys: z.array(z.looseObject({ kid: z.string().optional() })) });
+
+export interface VerifiedAssertion {
+  app: ClientAppRecord;
+  jti: string;
+  /** Seconds since the epoch. */
+  exp: number;
+}
+
+const refuse = (description: string) => new OAuthFailure('invalid_client', description);
+
+export async function verifyClientAssertion(
+  db: Db,
+  assertion: string,
+  options: { tokenUrl: string; nowSeconds: number; clientId: string | null },
+): Promise<VerifiedAssertion> {
+  // Decoding without verifying only routes the request: which client, which key, which alg.
+  let header, unverified;
+  try {
+    header = decodeProtectedHeader(assertion);
+    unverified = decodeJwt(assertion);
+  } catch {
+    throw refuse('client_assertion is not a signed JWT in compact form.');
+  }
+  if (!ASSERTION_ALGS.includes(header.alg as (typeof ASSERTION_ALGS)[number])) {
+    throw refuse(`client_assertion must be signed with ${ASSERTION_ALGS.join(' or ')}.`);
+  }
+  if (typeof header.kid !== 'string' || !header.kid) throw refuse('client_assertion header must carry the kid of a registered key.');
+  const clientId = unverified.iss;
+  if (typeof clientId !== 'string' || !clientId) throw refuse('client_assertion must carry iss = client_id.');
+  if (options.clientId !== null && options.clientId !== clientId) throw refuse('client_id does not match the assertion iss.');
+
+  const app = await findClientApp(db, clientId);
+  if (!app) throw refuse('Unknown client.');
+  if (app.status !== 'ACTIVE') throw refuse('This client has been revoked.');
+  const registered = RegisteredJwks.safeParse(app.jwks);
+  const key = registered.success ? registered.data.keys.find((k) => k.kid === header.kid) : undefined;
+  if (!key) throw refuse('The assertion kid does not name a key registered for this client.');
+
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(assertion, createLocalJWKSet({ keys: [key as JWK] }), {
+      algorithms: [...ASSERTION_ALGS],
+      issuer: clientId,
+      subject: clientId,
+      audience: options.tokenUrl,
+      requiredClaims: ['exp', 'jti'],
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: new Date(options.nowSeconds * 1000),
+    }));
+  } catch (error) {
+    throw refuse(describe(error, options.tokenUrl));
+  }
+  const { exp, iat, jti } = payload;
+  if (exp === undefined || exp > options.nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
+    throw refuse(`client_assertion exp must be at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds from now.`);
+  }
+  if (iat !== undefined && iat > options.nowSeconds + CLOCK_SKEW_SECONDS) throw refuse('client_assertion iat is in the future.');
+  if (typeof jti !== 'string' || !jti || jti.length > MAX_JTI_LENGTH) {
+    throw refuse(`client_assertion jti must be a non-empty string of at most ${MAX_JTI_LENGTH} characters.`);
+  }
+  return { app, jti, exp };
+}
+
+function describe(error: unknown, tokenUrl: string): string {
+  if (error instanceof errors.JWTExpired) return 'client_assertion has expired.';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return `client_assertion aud must be the token endpoint URL ${tokenUrl}.`;
+    if (error.claim === 'iss' || error.claim === 'sub') return 'client_assertion iss and sub must both be the client_id.';
+    return `client_assertion ${error.claim} claim is missing or not valid.`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'client_assertion signature does not verify with the registered key.';
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JOSEAlgNotAllowed) {
+    return 'The registered key with this kid does not suit the assertion alg.';
+  }
+  if (error instanceof errors.JOSEError) return 'client_assertion is not valid.';
+  throw error;
+}

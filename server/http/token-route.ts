@@ -1,0 +1,72 @@
+// The OAuth2 token endpoint and the public key that verifies its tokens, served through Yoga's
+// request hook like the other non-GraphQL routes.
+import type { Plugin } from 'graphql-yoga';
+import type { AccessTokens } from '../auth/access-tokens.js';
+import { clientCredentialsExchange } from '../auth/client-credentials.js';
+import { safeDescription, type OAuthFailure } from '../auth/oauth-failure.js';
+import type { Db } from '../db/client.js';
+
+export interface TokenRouteDeps {
+  db: Db;
+  accessTokens: AccessTokens;
+  tokenUrl: string;
+}
+
+/** A token request is a few hundred bytes; anything much larger is not one. */
+const MAX_FORM_BYTES = 16 * 1024;
+// RFC 6749 section 5.1: token responses, and their refusals, must never be cached.
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+
+function refusal(failure: OAuthFailure): Response {
+  const body = { error: failure.code, error_description: safeDescription(failure.description) };
+  if (failure.code !== 'invalid_client') return json(body, 400, NO_STORE);
+  // private_key_jwt has no HTTP authentication scheme of its own; the header still tells a client
+  // that authentication, not the request, failed (RFC 6749 section 5.2 asks for 401 with it).
+  return json(body, 401, { ...NO_STORE, 'www-authenticate': 'Bearer error="invalid_client"' });
+}
+
+async function readForm(request: Request): Promise<URLSearchParams | null> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded' || !request.body) return null;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_FORM_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
+  const exchange = clientCredentialsExchange(deps);
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname === '/.well-known/jwks.json') {
+        if (request.method !== 'GET' && request.method !== 'HEAD') return endResponse(json({ error: 'method not allowed' }, 405, { allow: 'GET' }));
+        return endResponse(json(deps.accessTokens.jwks, 200, { 'cache-control': 'public, max-age=300' }));
+      }
+      if (url.pathname !== '/oauth2/token') return;
+      if (request.method !== 'POST') {
+        return endResponse(json({ error: 'invalid_request', error_description: 'Use POST.' }, 405, { ...NO_STORE, allow: 'POST' }));
+      }
+      const form = await readForm(request);
+      if (!form) {
+        return endResponse(
+          json({ error: 'invalid_request', error_description: 'Send a form body (application/x-www-form-urlencoded) of at most 16 KiB.' }, 400, NO_STORE),
+        );
+      }
+      const result = await exchange(form);
+      return endResponse(result.ok ? json(result.body, 200, NO_STORE) : refusal(result.failure));
+    },
+  };
+}
