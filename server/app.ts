@@ -6,14 +6,24 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { openAccessTokens } from './auth/access-tokens.js';
 import { AuthenticationError, bearerVerifier } from './auth/bearer.js';
+import { appIsActive } from './auth/client-apps.js';
+import { tokenEndpointUrl } from './auth/client-credentials.js';
 import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
 import type { GraphQLContext } from './context.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
+import { createAuditWriter } from './domain/audit/writer.js';
+import { accessAuditPlugin } from './http/audit-plugin.js';
 import { bodyLimitPlugin } from './http/body-limit.js';
 import { routesPlugin } from './http/routes.js';
+import { tokenRoutePlugin } from './http/token-route.js';
+import { AccessLog } from './access-log.js';
+import { createGovernanceLoaders } from './governance-loaders.js';
 import { createLoaders } from './loaders.js';
+import { rateLimitPlugin } from './rate-limit/plugin.js';
+import { createRateLimitStore } from './rate-limit/store.js';
 import { schema } from './schema.js';
 import { connectorRegistry } from './systems/registry.js';
 import type { ClinicalSystemConnector, RequestMeta } from './systems/types.js';
@@ -29,6 +39,8 @@ export interface AppOptions {
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
   devIssuer: DevIssuer | null;
+  /** Flushes pending audit writes and releases what the app holds besides the database (e.g. Redis). */
+  close(): Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -47,12 +59,16 @@ function metaFor(actor: Actor, requestId: string): RequestMeta {
 export async function createApp({ env, database, connectors = [] }: AppOptions): Promise<App> {
   const { db } = database;
   const devIssuer = env.AUTH_MODE === 'dev' ? await openDevIssuer(db, env.issuer, env.OIDC_AUDIENCE) : null;
+  const accessTokens = await openAccessTokens(db, { audience: env.OIDC_AUDIENCE, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS });
   const verifier = bearerVerifier({
     issuer: env.issuer,
     audience: env.OIDC_AUDIENCE,
     jwks: devIssuer ? devIssuer.jwks : new URL(env.OIDC_JWKS_URL ?? ''),
+    appTokens: { jwks: accessTokens.jwks, isActive: (appId) => appIsActive(db, appId) },
   });
   const registry = connectorRegistry(db, connectors);
+  const auditWriter = createAuditWriter(db);
+  const rateLimitStore = createRateLimitStore(env);
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -65,9 +81,12 @@ export async function createApp({ env, database, connectors = [] }: AppOptions):
     plugins: [
       bodyLimitPlugin(env.MAX_BODY_BYTES),
       routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer }),
+      tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl) }),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: env.MAX_QUERY_ALIASES }),
+      rateLimitPlugin({ store: rateLimitStore, capacity: env.RATE_LIMIT_CAPACITY, restorePerSecond: env.RATE_LIMIT_RESTORE_PER_SECOND }),
+      accessAuditPlugin(auditWriter),
     ],
     context: async ({ request }) => {
       let actor: Actor;
@@ -82,8 +101,17 @@ export async function createApp({ env, database, connectors = [] }: AppOptions):
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
       const meta = metaFor(actor, requestId);
-      return { actor, requestId, db, env, meta, loaders: createLoaders(db, registry, meta) };
+      return {
+        actor,
+        requestId,
+        db,
+        env,
+        meta,
+        loaders: createLoaders(db, registry, meta),
+        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null),
+        accessLog: new AccessLog(actor, requestId),
+      };
     },
   });
-  return { yoga, devIssuer };
+  return { yoga, devIssuer, close: async () => void (await Promise.all([auditWriter.close(), rateLimitStore.close()])) };
 }

@@ -10,6 +10,8 @@ export const builder = new SchemaBuilder<{
     /** FHIR-style date: YYYY, YYYY-MM or YYYY-MM-DD. */
     Date: { Input: string; Output: string };
     DateTime: { Input: Date; Output: Date };
+    /** Arbitrary JSON (e.g. a JWKS); validated by the domain function that receives it. */
+    JSON: { Input: unknown; Output: unknown };
   };
 }>({
   plugins: [RelayPlugin],
@@ -24,3 +26,4 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+builder.mutationType({});

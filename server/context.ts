@@ -1,7 +1,9 @@
 // What every resolver and permission rule receives for one request.
+import type { AccessLog } from './access-log.js';
 import type { Db } from './db/client.js';
 import type { Actor } from './domain/actors.js';
 import type { Env } from './env.js';
+import type { GovernanceLoaders } from './governance-loaders.js';
 import type { Loaders } from './loaders.js';
 import type { RequestMeta } from './systems/types.js';
 
@@ -12,4 +14,7 @@ export interface GraphQLContext {
   env: Env;
   meta: RequestMeta;
   loaders: Loaders;
+  governance: GovernanceLoaders;
+  /** Access decisions of this request, audited before the response is sent. */
+  accessLog: AccessLog;
 }

@@ -39,11 +39,22 @@ const EnvSchema = z.object({
   GP_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** A provider answer larger than this is refused while it streams in. */
   GP_CONNECT_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Redis for shared rate-limit budgets across replicas; unset keeps budgets in memory. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** Cost budget per supplier app (leaky bucket): capacity in points and points restored per second. */
+  RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(1000),
+  RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(0.001).default(50),
+  /** Lifetime of access tokens issued to supplier apps at /oauth2/token. */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** At most this many suppliers may be LIVE at once (NHS England's approved set). */
+  MAX_LIVE_SUPPLIERS: z.coerce.number().int().min(1).default(20),
   /** The test suite's PostgreSQL (each test file creates and drops its own database there). */
   TEST_DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .default('postgres://postgres@127.0.0.1:5432/test'),
+  /** The test suite's Redis (rate-limit stores); unreachable means those tests are skipped, loudly. */
+  TEST_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
   /** Set to skip the PostgreSQL half of the test suite (it then says so loudly). */
   TEST_SKIP_POSTGRES: booleanFlag.default(false),
 });

@@ -14,7 +14,8 @@ async function main() {
     const result = await seedSandbox(database.db, { seed: env.SEED, patients: env.SEED_PATIENTS, onProgress: progressReporter(env.SEED_PATIENTS) });
     console.log(`sandbox: ${result.patients} synthetic patients in ${result.practices} practices${result.skipped ? ' (already seeded)' : ' (seeded now)'}`);
   }
-  const { yoga } = await createApp({ env, database });
+  const app = await createApp({ env, database });
+  const { yoga } = app;
   const server = createServer(yoga);
   server.listen(env.PORT, env.HOST, () => {
     const address = server.address();
@@ -24,7 +25,10 @@ async function main() {
   });
   const stop = () => {
     server.close();
-    void database.close().finally(() => process.exit(0));
+    void app
+      .close()
+      .then(() => database.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,41 +1,19 @@
-// Who may read what: the whole authorisation map in one table. Deny by default: a type or field
-// that is not listed here is refused, so every new field must be classified on purpose.
+// Who may do what: the whole authorisation map in one table. Deny by default: a type or field that
+// is not listed here is refused, so every new field must be classified on purpose. The rules are in
+// permission-rules.ts and the predicates behind them in domain/access.ts.
 import { GraphQLError } from 'graphql';
-import { allow, rule, shield } from 'graphql-shield';
-import type { GraphQLContext } from './context.js';
-import { mayReadPracticeRecords, type PracticeFacts } from './domain/access.js';
-import type { PracticeRecord } from './domain/practices.js';
-import type { PatientNode } from './schema/refs.js';
-import { locatePatient } from './schema/patient.js';
+import { allow, or, rule, shield } from 'graphql-shield';
+import { APPOINTMENT_READ_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
+import { canLookUpPatient, canReadPatientField, canUsePractice, hasRole, isAuthenticated } from './permission-rules.js';
 
-const unauthenticated = () =>
-  new GraphQLError('Authentication required: send "Authorization: Bearer <token>".', { extensions: { code: 'UNAUTHENTICATED' } });
-const forbidden = (reason: string) => new GraphQLError(reason, { extensions: { code: 'FORBIDDEN' } });
+const reviewer = hasRole('REVIEWER');
+const developer = hasRole('SUPPLIER_DEVELOPER');
+const practiceAdmin = hasRole('PRACTICE_ADMIN');
+const practiceUser = hasRole('PRACTICE_ADMIN', 'CLINICIAN');
+const auditReader = hasRole('REVIEWER', 'PRACTICE_ADMIN', 'CLINICIAN');
+const demographics = canReadPatientField(PATIENT_READ_SCOPE);
 
-function decide(ctx: GraphQLContext, practice: PracticeFacts): true | GraphQLError {
-  if (ctx.actor.kind === 'ANONYMOUS') return unauthenticated();
-  const decision = mayReadPracticeRecords(ctx.actor, practice);
-  return decision.allowed ? true : forbidden(decision.reason);
-}
-
-const isAuthenticated = rule({ cache: 'contextual' })((_, __, ctx: GraphQLContext) =>
-  ctx.actor.kind === 'ANONYMOUS' ? unauthenticated() : true,
-);
-
-/** Query.patient: the patient's registered practice decides. Unknown or invalid numbers pass to the resolver's typed error. */
-const canReadRequestedPatient = rule({ cache: 'no_cache' })(async (_, args: { nhsNumber: string }, ctx: GraphQLContext) => {
-  if (ctx.actor.kind === 'ANONYMOUS') return unauthenticated();
-  const located = await locatePatient(ctx, args.nhsNumber);
-  return 'practice' in located ? decide(ctx, located.practice) : true;
-});
-
-/** Fields of a Practice that expose its patients or schedules. */
-const canReadThisPractice = rule({ cache: 'no_cache' })((practice: PracticeRecord, _, ctx: GraphQLContext) => decide(ctx, practice));
-
-/** Every field of a Patient, however it was reached (defence in depth behind the entry points). */
-const canReadThisPatient = rule({ cache: 'no_cache' })((patient: PatientNode, _, ctx: GraphQLContext) => decide(ctx, patient.practice));
-
-/** Value types reachable only through the checked Patient and Practice fields above. */
+/** Value types reachable only through the checked fields above them. */
 const REACHED_THROUGH_CHECKED_FIELDS = [
   'AllergySection', 'Allergy', 'AllergyReaction', 'MedicationSection', 'Medication', 'MedicationIssue',
   'ProblemSection', 'Problem', 'ImmunisationSection', 'Immunisation', 'ConsultationSection', 'Consultation',
@@ -43,37 +21,76 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'Referral', 'ObservationSection', 'Observation', 'ObservationComponent', 'DiaryEntrySection', 'DiaryEntry',
   'SectionWarning', 'Coding', 'PersonRef', 'SlotList', 'Slot', 'AppointmentList', 'Appointment',
   'PatientConnection', 'PatientEdge',
+  'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
+  'Enablement', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
 ] as const;
 
 /** Typed errors and plumbing that carry no patient data. */
 const HARMLESS = [
   'InvalidNhsNumber', 'PatientNotFound', 'InvalidOdsCode', 'PracticeNotFound', 'InvalidDateRange', 'ClinicalSystemError',
-  'PageInfo', 'PracticeConnection', 'PracticeEdge', 'ClinicalSystem', 'Capability', 'Throttle', 'Viewer',
+  'InvalidTransition', 'ActionRefused', 'PageInfo', 'PracticeConnection', 'PracticeEdge', 'ClinicalSystem', 'Capability',
+  'Throttle', 'Viewer', 'ScopeInfo',
 ] as const;
 
 export const permissionMap = {
   Query: {
     clinicalSystems: allow, // published capability matrices, no patient data
+    scopeCatalogue: allow,
     me: allow, // null without a token
     practices: isAuthenticated,
     practice: isAuthenticated,
-    patient: canReadRequestedPatient,
+    patient: canLookUpPatient(PATIENT_READ_SCOPE),
+    mySupplier: developer,
+    suppliers: reviewer,
+    supplier: reviewer,
+    practiceEnablements: practiceUser,
+    auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
+    verifyAuditChain: auditReader,
+  },
+  Mutation: {
+    applyAsSupplier: developer,
+    registerClientApp: developer,
+    addClientAppKey: developer,
+    removeClientAppKey: developer,
+    revokeClientApp: or(reviewer, developer), // developers: their own apps only (domain check)
+    transitionPairing: reviewer,
+    grantScopes: reviewer,
+    revokeScopes: reviewer,
+    enableApp: practiceAdmin,
+    disableApp: practiceAdmin,
   },
   Practice: {
     odsCode: isAuthenticated,
     name: isAuthenticated,
     system: isAuthenticated,
     sandbox: isAuthenticated,
-    patients: canReadThisPractice,
-    slots: canReadThisPractice,
+    patients: canUsePractice('LIST_PATIENTS', PATIENT_READ_SCOPE),
+    slots: canUsePractice('SEARCH_SLOTS', SLOT_SEARCH_SCOPE),
   },
-  Patient: canReadThisPatient,
+  Patient: {
+    nhsNumber: demographics,
+    givenName: demographics,
+    familyName: demographics,
+    birthDate: demographics,
+    gender: demographics,
+    practice: demographics,
+    allergies: canReadPatientField(scopeForSection('ALLERGIES')),
+    medications: canReadPatientField(scopeForSection('MEDICATIONS')),
+    problems: canReadPatientField(scopeForSection('PROBLEMS')),
+    immunisations: canReadPatientField(scopeForSection('IMMUNISATIONS')),
+    consultations: canReadPatientField(scopeForSection('CONSULTATIONS')),
+    investigations: canReadPatientField(scopeForSection('INVESTIGATIONS')),
+    referrals: canReadPatientField(scopeForSection('REFERRALS')),
+    uncategorised: canReadPatientField(scopeForSection('UNCATEGORISED')),
+    diaryEntries: canReadPatientField(scopeForSection('DIARY_ENTRIES')),
+    appointments: canReadPatientField(APPOINTMENT_READ_SCOPE),
+  },
   ...Object.fromEntries(REACHED_THROUGH_CHECKED_FIELDS.map((type) => [type, allow])),
   ...Object.fromEntries(HARMLESS.map((type) => [type, allow])),
 };
 
 export const permissions = shield(permissionMap, {
-  fallbackRule: rule({ cache: 'no_cache' })(() => forbidden('This field is not in the permission map.')),
+  fallbackRule: rule({ cache: 'no_cache' })(() => new GraphQLError('This field is not in the permission map.', { extensions: { code: 'FORBIDDEN' } })),
   allowExternalErrors: true,
   debug: false,
 });

@@ -14,6 +14,19 @@ export const ERROR_CODES = [
   'PROVIDER_ERROR',
   'INVALID_RESOURCE',
   'NOT_SUPPORTED',
+  'VALIDATION_FAILED',
+  'INVALID_SCOPE',
+  'ALREADY_APPLIED',
+  'NOT_FOUND',
+  'NOT_A_SUPPLIER',
+  'INVALID_TRANSITION',
+  'REASON_REQUIRED',
+  'EVIDENCE_REQUIRED',
+  'LIVE_CAP_REACHED',
+  'SCOPE_NOT_REQUESTED',
+  'SCOPE_NOT_GRANTED',
+  'INVALID_JWKS',
+  'APP_NOT_APPROVED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -24,6 +37,8 @@ const ERROR_TYPES = {
   PracticeNotFound: 'No practice with this ODS code is on the platform.',
   InvalidDateRange: 'The date range is not acceptable.',
   ClinicalSystemError: "The practice's clinical system could not answer.",
+  InvalidTransition: 'The pairing cannot move to that stage from where it is; `allowedStages` lists where it can.',
+  ActionRefused: 'The action was refused; nothing changed. `code` says why.',
 } as const;
 export type ErrorTypeName = keyof typeof ERROR_TYPES;
 
@@ -32,6 +47,8 @@ export class TypedError {
     readonly typename: ErrorTypeName,
     readonly code: ErrorCode,
     readonly message: string,
+    /** InvalidTransition: the stages the pairing may move to. */
+    readonly allowed: string[] = [],
   ) {}
 }
 
@@ -69,3 +86,9 @@ export const errorRefs = Object.fromEntries(
 /** Union resolver for "thing or typed error" results. */
 export const resolveResultType = (success: string) => (value: unknown) =>
   value instanceof TypedError ? value.typename : success;
+
+/** A domain refusal (code, message) as the typed error the schema exposes. */
+export function fromRefusal(r: { code: string; message: string; allowed?: string[] }): TypedError {
+  const code = (ERROR_CODES as readonly string[]).includes(r.code) ? (r.code as ErrorCode) : 'VALIDATION_FAILED';
+  return code === 'INVALID_TRANSITION' ? new TypedError('InvalidTransition', code, r.message, r.allowed ?? []) : new TypedError('ActionRefused', code, r.message);
+}

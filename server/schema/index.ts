@@ -8,3 +8,7 @@ import './clinical-items.js';
 import './record-sections.js';
 import './scheduling.js';
 import './viewer.js';
+import './client-app.js';
+import './supplier.js';
+import './enablement.js';
+import './audit.js';

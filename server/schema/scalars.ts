@@ -25,3 +25,9 @@ builder.scalarType('DateTime', {
     return date;
   },
 });
+
+builder.scalarType('JSON', {
+  description: 'A JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});

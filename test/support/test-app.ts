@@ -39,7 +39,8 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   const database = await openTestDatabase(backend, (sql) => statements.push(sql));
   await seedSandbox(database.db, { seed: SEED, patients: options.patients ?? 40, anchor: ANCHOR });
   const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...options.env });
-  const { yoga } = await createApp({ env, database, connectors: options.connectors });
+  const api = await createApp({ env, database, connectors: options.connectors });
+  const { yoga } = api;
   const fetchApp = (path: string, init?: RequestInit) => Promise.resolve(yoga.fetch(new Request(`http://localhost${path}`, init)));
   const tokens = new Map<string, string>();
   statements.length = 0;
@@ -66,6 +67,9 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
       tokens.set(person, token);
       return token;
     },
-    close: () => database.close(),
+    close: async () => {
+      await api.close();
+      await database.close();
+    },
   };
 }

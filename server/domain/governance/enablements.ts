@@ -1,0 +1,96 @@
+// Practice control: a practice admin switches an approved app on for the practice's patients with
+// a subset of the scopes NHS England granted, and can switch it off at once.
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { clientApps, enablements, pairings, supplierScopes } from '../../db/schema/access.js';
+import { practices } from '../../db/schema/governance.js';
+import type { AppFacts, EnablementFacts } from '../access.js';
+import { appendAuditEvents } from '../audit/append.js';
+import type { ClinicalSystemId } from '../clinical-systems.js';
+import { sortableId } from '../ids.js';
+import { SANDBOX_ACCESS_STAGES, type PairingStage } from '../pipeline.js';
+import { governanceEvent, refusal, type ActionContext, type Refusal } from './context.js';
+
+export type EnablementRow = typeof enablements.$inferSelect;
+
+/** Everything NHS England decided about an app, in one statement (per request). */
+export async function loadAppFacts(db: DbOrTx, appId: string): Promise<AppFacts | null> {
+  const rows = await db
+    .select({ status: clientApps.status, systemId: pairings.systemId, stage: pairings.stage, scope: supplierScopes.scope, grantedAt: supplierScopes.grantedAt })
+    .from(clientApps)
+    .leftJoin(pairings, eq(pairings.supplierId, clientApps.supplierId))
+    .leftJoin(supplierScopes, and(eq(supplierScopes.supplierId, clientApps.supplierId), isNotNull(supplierScopes.grantedAt)))
+    .where(eq(clientApps.id, appId));
+  if (rows.length === 0) return null;
+  const stages: AppFacts['stages'] = {};
+  const granted = new Set<string>();
+  for (const r of rows) {
+    if (r.systemId && r.stage) stages[r.systemId as ClinicalSystemId] = r.stage as PairingStage;
+    if (r.scope) granted.add(r.scope);
+  }
+  return { appActive: rows[0]!.status === 'ACTIVE', stages, grantedScopes: granted };
+}
+
+export async function enablementsFor(db: DbOrTx, appId: string, odsCodes: readonly string[]): Promise<Map<string, EnablementFacts>> {
+  if (odsCodes.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(enablements)
+    .where(and(eq(enablements.appId, appId), inArray(enablements.practiceOds, [...odsCodes])));
+  return new Map(rows.map((r) => [r.practiceOds, { active: r.status === 'ACTIVE', scopes: r.scopes }]));
+}
+
+export async function enablementsOfPractice(db: DbOrTx, odsCode: string): Promise<EnablementRow[]> {
+  return db.select().from(enablements).where(eq(enablements.practiceOds, odsCode));
+}
+
+/** Approved for this practice: app active and its pairing LIVE (or, for a sandbox practice, in test). */
+function approvalProblem(facts: AppFacts, practice: { systemId: string; isSandbox: boolean }): string | null {
+  if (!facts.appActive) return 'This app has been revoked.';
+  const stage = facts.stages[practice.systemId as ClinicalSystemId];
+  if (stage === 'LIVE') return null;
+  if (practice.isSandbox && stage && SANDBOX_ACCESS_STAGES.includes(stage)) return null;
+  return `The supplier is not approved for ${practice.systemId} (pairing ${stage ?? 'absent'}).`;
+}
+
+export async function enableApp(db: DbOrTx, ctx: ActionContext, appId: string, scopes: string[]): Promise<EnablementRow | Refusal> {
+  const odsCode = ctx.actor.practiceOds;
+  return db.transaction(async (tx) => {
+    const refuse = async (r: Refusal, supplierId?: string) => {
+      await appendAuditEvents(tx, [governanceEvent(ctx, 'ENABLE_APP', { appId, scopes }, 'REFUSED', { appId, supplierId, practiceOds: odsCode, reason: r.message })]);
+      return r;
+    };
+    const [practice] = odsCode ? await tx.select().from(practices).where(eq(practices.odsCode, odsCode)) : [];
+    const [app] = await tx.select().from(clientApps).where(eq(clientApps.id, appId));
+    if (!practice) return refuse(refusal('NOT_FOUND', 'Your token names no practice on the platform.'));
+    const facts = app ? await loadAppFacts(tx, appId) : null;
+    if (!app || !facts) return refuse(refusal('NOT_FOUND', 'No such app.'));
+    const problem = approvalProblem(facts, practice);
+    if (problem) return refuse(refusal('APP_NOT_APPROVED', problem), app.supplierId);
+    const ungranted = scopes.filter((s) => !facts.grantedScopes.has(s));
+    if (ungranted.length > 0) return refuse(refusal('SCOPE_NOT_GRANTED', `Not granted to this supplier by NHS England: ${ungranted.join(', ')}.`), app.supplierId);
+    const values = { scopes: [...new Set(scopes)], status: 'ACTIVE', changedBy: ctx.actor.id, changedAt: new Date() };
+    const [row] = await tx
+      .insert(enablements)
+      .values({ id: sortableId('enb'), practiceOds: practice.odsCode, appId, ...values })
+      .onConflictDoUpdate({ target: [enablements.practiceOds, enablements.appId], set: values })
+      .returning();
+    await appendAuditEvents(tx, [governanceEvent(ctx, 'ENABLE_APP', { appId, scopes }, 'ALLOWED', { appId, supplierId: app.supplierId, practiceOds: practice.odsCode })]);
+    return row!;
+  });
+}
+
+export async function disableApp(db: DbOrTx, ctx: ActionContext, appId: string): Promise<EnablementRow | Refusal> {
+  const odsCode = ctx.actor.practiceOds ?? '';
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(enablements)
+      .set({ status: 'DISABLED', changedBy: ctx.actor.id, changedAt: new Date() })
+      .where(and(eq(enablements.practiceOds, odsCode), eq(enablements.appId, appId)))
+      .returning();
+    await appendAuditEvents(tx, [
+      governanceEvent(ctx, 'DISABLE_APP', { appId }, row ? 'ALLOWED' : 'REFUSED', { appId, practiceOds: odsCode, reason: row ? null : 'not enabled here' }),
+    ]);
+    return row ?? refusal('NOT_FOUND', 'This app is not enabled at your practice.');
+  });
+}

@@ -1,0 +1,69 @@
+// The rules behind the permission map. Each decision, allowed or refused, is noted in the request's
+// access log, which is written to the audit trail before the response leaves.
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { rule } from 'graphql-shield';
+import type { GraphQLContext } from './context.js';
+import { mayAppUseScope, mayReadPracticeRecords, type Decision, type PracticeFacts } from './domain/access.js';
+import type { PersonRole } from './domain/actors.js';
+import type { PatientNode } from './schema/refs.js';
+import { locatePatient } from './schema/patient.js';
+
+const unauthenticated = () =>
+  new GraphQLError('Authentication required: send "Authorization: Bearer <token>".', { extensions: { code: 'UNAUTHENTICATED' } });
+const forbidden = (reason: string) => new GraphQLError(reason, { extensions: { code: 'FORBIDDEN' } });
+
+async function decideForPractice(ctx: GraphQLContext, practice: PracticeFacts, scope: string): Promise<Decision> {
+  const actor = ctx.actor;
+  if (actor.kind !== 'SUPPLIER_APP') return mayReadPracticeRecords(actor, practice);
+  const facts = await ctx.governance.callerAppFacts.load(actor.appId);
+  if (!facts) return { allowed: false, reason: 'Unknown app.' };
+  return mayAppUseScope(actor.scopes, facts, practice, await ctx.governance.callerEnablement.load(practice.odsCode), scope);
+}
+
+function noted(ctx: GraphQLContext, info: GraphQLResolveInfo, operation: string, practiceOds: string | null, nhsNumber: string | null, decision: Decision) {
+  ctx.accessLog.note({
+    operation,
+    practiceOds,
+    nhsNumber,
+    field: info.fieldName,
+    outcome: decision.allowed ? 'ALLOWED' : 'REFUSED',
+    reason: decision.allowed ? null : decision.reason,
+  });
+  if (decision.allowed) return true;
+  return ctx.actor.kind === 'ANONYMOUS' ? unauthenticated() : forbidden(decision.reason);
+}
+
+export const isAuthenticated = rule({ cache: 'contextual' })((_, __, ctx: GraphQLContext) =>
+  ctx.actor.kind === 'ANONYMOUS' ? unauthenticated() : true,
+);
+
+/** People with one of these roles (apps never perform governance). Refusals are audited. */
+export const hasRole = (...roles: PersonRole[]) =>
+  rule({ cache: 'contextual' })((_, __, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+    if (ctx.actor.kind === 'ANONYMOUS') return unauthenticated();
+    if (ctx.actor.kind === 'PERSON' && roles.includes(ctx.actor.role)) return true;
+    const reason = `Only ${roles.join(' or ')} may use ${info.fieldName}.`;
+    ctx.accessLog.note({ operation: info.fieldName, practiceOds: null, nhsNumber: null, field: info.fieldName, outcome: 'REFUSED', reason });
+    return forbidden(reason);
+  });
+
+/** Query.patient: the registered practice decides. Invalid or unknown numbers reach the resolver's typed error. */
+export const canLookUpPatient = (scope: string) =>
+  rule({ cache: 'no_cache' })(async (_, args: { nhsNumber: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+    if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, 'READ_PATIENT_RECORD', null, null, { allowed: false, reason: 'Authentication required.' });
+    const located = await locatePatient(ctx, args.nhsNumber);
+    if (!('practice' in located)) return true;
+    return noted(ctx, info, 'READ_PATIENT_RECORD', located.practice.odsCode, located.nhsNumber, await decideForPractice(ctx, located.practice, scope));
+  });
+
+/** A Patient field, however the Patient was reached: the scope that opens it. */
+export const canReadPatientField = (scope: string) =>
+  rule({ cache: 'no_cache' })(async (patient: PatientNode, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
+    noted(ctx, info, 'READ_PATIENT_RECORD', patient.practice.odsCode, patient.nhsNumber, await decideForPractice(ctx, patient.practice, scope)),
+  );
+
+/** A Practice field that exposes its patients or schedule. */
+export const canUsePractice = (operation: string, scope: string) =>
+  rule({ cache: 'no_cache' })(async (practice: PracticeFacts, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
+    noted(ctx, info, operation, practice.odsCode, null, await decideForPractice(ctx, practice, scope)),
+  );
