@@ -1,0 +1,72 @@
+// Provider failures -> our ConnectorError codes. Messages are ours: provider diagnostics, bodies and
+// stack traces never reach API callers.
+import { ConnectorError, type ConnectorErrorCode } from '../types.js';
+import { obj, objects, pick, str, type Resource } from './fhir.js';
+
+/** GP Connect (Spine-ErrorOrWarningCode-1) codes and what they mean for our callers. */
+const SPINE_CODES: Record<string, ConnectorErrorCode> = {
+  PATIENT_NOT_FOUND: 'PATIENT_NOT_FOUND',
+  PATIENT_SENSITIVE: 'PATIENT_NOT_FOUND',
+  INVALID_NHS_NUMBER: 'INVALID_NHS_NUMBER',
+  NO_RELATIONSHIP: 'NO_RELATIONSHIP',
+  ACCESS_DENIED: 'NO_RELATIONSHIP',
+  NO_PATIENT_CONSENT: 'NO_RELATIONSHIP',
+  INVALID_RESOURCE: 'INVALID_RESOURCE',
+  INVALID_PARAMETER: 'INVALID_RESOURCE',
+  BAD_REQUEST: 'INVALID_RESOURCE',
+  INVALID_IDENTIFIER_SYSTEM: 'INVALID_RESOURCE',
+  INVALID_IDENTIFIER_VALUE: 'INVALID_RESOURCE',
+  REFERENCE_NOT_FOUND: 'INVALID_RESOURCE',
+  FHIR_CONSTRAINT_VIOLATION: 'INVALID_RESOURCE',
+  NOT_IMPLEMENTED: 'NOT_SUPPORTED',
+  INTERNAL_SERVER_ERROR: 'PROVIDER_ERROR',
+};
+
+const MESSAGES: Record<ConnectorErrorCode, string> = {
+  PATIENT_NOT_FOUND: "The practice's clinical system holds no record for this patient.",
+  INVALID_NHS_NUMBER: "The practice's clinical system rejected the NHS number.",
+  NO_RELATIONSHIP: "The practice's clinical system refused access to this patient's record.",
+  INVALID_RESOURCE: "The practice's clinical system rejected the request.",
+  NOT_SUPPORTED: "The practice's clinical system does not offer this interaction.",
+  PROVIDER_UNAVAILABLE: "The practice's clinical system is unavailable.",
+  PROVIDER_TIMEOUT: "The practice's clinical system did not answer in time.",
+  PROVIDER_ERROR: "The practice's clinical system returned an unusable answer.",
+};
+
+export const providerError = (code: ConnectorErrorCode, message = MESSAGES[code]) => new ConnectorError(code, message);
+
+/** A failure the provider stated itself; keeps its Spine code for callers that treat some specially. */
+export class ProviderRefusal extends ConnectorError {
+  constructor(
+    code: ConnectorErrorCode,
+    readonly spineCode: string | null,
+  ) {
+    super(code, MESSAGES[code]);
+  }
+}
+
+/** Spine error/warning codes named in an OperationOutcome's issues. */
+export function outcomeCodes(outcome: Resource | undefined): string[] {
+  return objects(outcome?.issue).flatMap((issue) =>
+    objects(obj(issue.details)?.coding)
+      .map((c) => str(c.code))
+      .filter((c): c is string => c !== undefined && /^[A-Z_]{3,60}$/.test(c)),
+  );
+}
+
+/** The patient dissented from sharing their record: for record sections this means WITHHELD. */
+export const isConsentRefusal = (error: unknown) => error instanceof ProviderRefusal && error.spineCode === 'NO_PATIENT_CONSENT';
+
+/** An HTTP error answer (with or without an OperationOutcome body) as a ConnectorError. */
+export function errorForResponse(status: number, outcome: Resource | undefined): ConnectorError {
+  for (const code of outcomeCodes(outcome)) {
+    const ours = pick(SPINE_CODES, code);
+    if (ours) return new ProviderRefusal(ours, code);
+  }
+  if (status === 502 || status === 503 || status === 504) return providerError('PROVIDER_UNAVAILABLE');
+  if (status === 501) return providerError('NOT_SUPPORTED');
+  return providerError('PROVIDER_ERROR');
+}
+
+/** Unexpected failures still become a typed answer: provider input must never take a request down. */
+export const asConnectorError = (error: unknown): ConnectorError => (error instanceof ConnectorError ? error : providerError('PROVIDER_ERROR'));

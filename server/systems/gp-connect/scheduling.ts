@@ -1,0 +1,70 @@
+// Appointment management reads: free slots of a practice and a patient's (future) appointments.
+import type { PracticeRecord } from '../../domain/practices.js';
+import type { Appointment, DateRange, Slot } from '../../domain/scheduling.js';
+import { eachLimited } from './batch.js';
+import { ODS_SYSTEM, typeOf } from './fhir.js';
+import { callProvider, INTERACTIONS, mapped, searchQuery, type CallContext } from './http-client.js';
+import { appointmentsFromSearch, slotsFromSearch } from './map-foundations.js';
+import type { FindPatient } from './patient-lookup.js';
+import { providerError } from './provider-errors.js';
+
+const ORGANISATION_TYPE = 'https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1';
+const fhirInstant = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+/** Calendar date in England: providers read date-only search parameters in their local time. */
+const englandDate = (date: Date) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+
+export async function searchSlots(ctx: CallContext, range: DateRange): Promise<Slot[]> {
+  const ods = ctx.meta.organisationOds ?? ctx.settings.platformOrganisation?.odsCode;
+  const pairs: Array<[string, string]> = [
+    ['start', `ge${fhirInstant(range.from)}`],
+    ['end', `le${fhirInstant(range.to)}`],
+    ['status', 'free'],
+    ['_include', 'Slot:schedule'],
+    ['_include:recurse', 'Schedule:actor:Practitioner'],
+    ['_include:recurse', 'Schedule:actor:Location'],
+    ['_include:recurse', 'Location:managingOrganization'],
+  ];
+  if (ods) pairs.push(['searchFilter', `${ODS_SYSTEM}|${ods}`]);
+  // Practice users book from a GP practice; other callers' organisation type is not known to us.
+  if (ctx.meta.organisationOds) pairs.push(['searchFilter', `${ORGANISATION_TYPE}|gp-practice`]);
+  const bundle = await callProvider({ method: 'GET', path: `/Slot?${searchQuery(pairs)}`, interaction: INTERACTIONS.searchSlots, scope: 'organization/*.read', safe: true }, ctx);
+  return mapped(ctx.settings, INTERACTIONS.searchSlots, () => {
+    if (typeOf(bundle) !== 'Bundle') throw providerError('PROVIDER_ERROR');
+    // The same window as every connector: free slots starting in [from, to).
+    return slotsFromSearch(bundle)
+      .filter((s) => s.status === 'FREE' && s.start >= range.from && s.start < range.to)
+      .sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id));
+  });
+}
+
+export async function patientAppointments(
+  ctx: CallContext,
+  practice: PracticeRecord,
+  nhsNumbers: readonly string[],
+  range: DateRange,
+  findPatient: FindPatient,
+): Promise<Map<string, Appointment[]>> {
+  const found = new Map<string, Appointment[]>();
+  // GP Connect shows only future appointments and refuses a search that reaches into the past.
+  const from = new Date(Math.max(range.from.getTime(), Date.now()));
+  if (range.to <= from) return found;
+  await eachLimited([...new Set(nhsNumbers)], ctx.settings.maxConcurrency, async (nhsNumber) => {
+    const logicalId = (await findPatient(ctx, practice, nhsNumber))?.logicalId;
+    if (!logicalId) return;
+    const search = searchQuery([
+      ['start', `ge${englandDate(from)}`],
+      ['start', `le${englandDate(new Date(range.to.getTime() - 1))}`],
+    ]);
+    const path = `/Patient/${encodeURIComponent(logicalId)}/Appointment?${search}`;
+    const bundle = await callProvider({ method: 'GET', path, interaction: INTERACTIONS.patientAppointments, scope: 'patient/*.read', safe: true }, ctx);
+    const appointments = mapped(ctx.settings, INTERACTIONS.patientAppointments, () => {
+      if (typeOf(bundle) !== 'Bundle') throw providerError('PROVIDER_ERROR');
+      return appointmentsFromSearch(bundle)
+        .filter((a) => a.start >= range.from && a.start < range.to)
+        .sort((a, b) => a.start.getTime() - b.start.getTime());
+    });
+    found.set(nhsNumber, appointments);
+  });
+  return found;
+}
