@@ -38,6 +38,9 @@ const EnvSchema = z.object({
   /** Overall budget for one GP Connect call, retries included. */
   GP_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** A provider answer larger than this is refused while it streams in. */
+  /** The platform's own organisation, named in GP Connect requests made for callers without one. */
+  GP_CONNECT_ORGANISATION_ODS: z.string().regex(/^[A-Z0-9]{3,10}$/, 'must be an ODS code').optional(),
+  GP_CONNECT_ORGANISATION_NAME: z.string().min(1).default('GP Open Integration'),
   GP_CONNECT_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Redis for shared rate-limit budgets across replicas; unset keeps budgets in memory. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),

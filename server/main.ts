@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.js';
 import { EnvError, loadEnv } from './env.js';
 import { progressReporter } from './seed/progress.js';
 import { seedSandbox } from './seed/seed.js';
+import { gpConnectConnector, gpConnectOptionsFromEnv } from './systems/gp-connect/connector.js';
 
 async function main() {
   const env = loadEnv();
@@ -14,7 +15,12 @@ async function main() {
     const result = await seedSandbox(database.db, { seed: env.SEED, patients: env.SEED_PATIENTS, onProgress: progressReporter(env.SEED_PATIENTS) });
     console.log(`sandbox: ${result.patients} synthetic patients in ${result.practices} practices${result.skipped ? ' (already seeded)' : ' (seeded now)'}`);
   }
-  const app = await createApp({ env, database });
+  const gpConnect = gpConnectOptionsFromEnv(
+    env,
+    env.GP_CONNECT_ORGANISATION_ODS ? { odsCode: env.GP_CONNECT_ORGANISATION_ODS, name: env.GP_CONNECT_ORGANISATION_NAME } : undefined,
+  );
+  const app = await createApp({ env, database, connectors: gpConnect ? [gpConnectConnector(gpConnect)] : [] });
+  if (gpConnect) console.log(`GP Connect: enabled (ASID ${gpConnect.asid})`);
   const { yoga } = app;
   const server = createServer(yoga);
   server.listen(env.PORT, env.HOST, () => {

@@ -54,6 +54,7 @@ const PatientResult = builder.unionType('PatientResult', {
 builder.queryField('patient', (t) =>
   t.field({
     type: PatientResult,
+    nullable: true,
     description: 'A patient by NHS number (spaces or dashes allowed), read from their registered practice.',
     args: { nhsNumber: t.arg.string({ required: true }) },
     resolve: async (_, args, ctx) => {

@@ -16,6 +16,7 @@ PracticeType.implement({
     sandbox: t.exposeBoolean('isSandbox', { description: 'Synthetic practice with synthetic patients.' }),
     patients: t.connection({
       type: PatientType,
+      nullable: true,
       description: 'Patients registered at this practice, by NHS number.',
       resolve: (practice, args, ctx) =>
         keysetConnection<PatientNode>(
@@ -45,6 +46,7 @@ const PracticeResult = builder.unionType('PracticeResult', {
 builder.queryField('practice', (t) =>
   t.field({
     type: PracticeResult,
+    nullable: true,
     args: { odsCode: t.arg.string({ required: true }) },
     resolve: async (_, args, ctx) => {
       const odsCode = normaliseOdsCode(args.odsCode);

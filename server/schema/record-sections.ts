@@ -61,6 +61,7 @@ async function loadSection(ctx: GraphQLContext, patient: PatientNode, section: S
   return answer;
 }
 
+// Sections are nullable so a section refused for lack of scope (FORBIDDEN) leaves the rest intact.
 builder.objectFields(PatientType, (t) => {
   const period = {
     from: t.arg({ type: 'Date', required: false, description: 'Earliest date, inclusive.' }),
@@ -69,6 +70,7 @@ builder.objectFields(PatientType, (t) => {
   const dated = (section: Section, type: (typeof Sections)[keyof typeof Sections], description: string) =>
     t.field({
       type,
+      nullable: true,
       description,
       args: period,
       resolve: (p, a, ctx) => loadSection(ctx, p, section, { from: a.from ?? undefined, to: a.to ?? undefined }),
@@ -76,12 +78,14 @@ builder.objectFields(PatientType, (t) => {
   return {
     allergies: t.field({
       type: Sections.ALLERGIES,
+      nullable: true,
       description: 'Allergies and adverse reactions. Resolved ones only when asked for.',
       args: { includeResolved: t.arg.boolean({ defaultValue: false }) },
       resolve: (p, a, ctx) => loadSection(ctx, p, 'ALLERGIES', { includeResolved: a.includeResolved ?? false }),
     }),
     medications: t.field({
       type: Sections.MEDICATIONS,
+      nullable: true,
       description: 'Medication statements with their prescription issues.',
       args: { includeIssues: t.arg.boolean({ defaultValue: true }), ...period },
       resolve: (p, a, ctx) =>
@@ -89,11 +93,13 @@ builder.objectFields(PatientType, (t) => {
     }),
     problems: t.field({
       type: Sections.PROBLEMS,
+      nullable: true,
       args: { status: t.arg({ type: items.ProblemStatusEnum, required: false }) },
       resolve: (p, a, ctx) => loadSection(ctx, p, 'PROBLEMS', { problemStatus: a.status ?? undefined }),
     }),
     immunisations: t.field({
       type: Sections.IMMUNISATIONS,
+      nullable: true,
       args: { includeNotGiven: t.arg.boolean({ defaultValue: true }) },
       resolve: (p, a, ctx) => loadSection(ctx, p, 'IMMUNISATIONS', { includeNotGiven: a.includeNotGiven ?? true }),
     }),
@@ -103,6 +109,7 @@ builder.objectFields(PatientType, (t) => {
     uncategorised: dated('UNCATEGORISED', Sections.UNCATEGORISED, 'Uncategorised observations such as blood pressure and weight.'),
     diaryEntries: t.field({
       type: Sections.DIARY_ENTRIES,
+      nullable: true,
       description: 'Planned care: recalls, reviews and reminders.',
       resolve: (p, _, ctx) => loadSection(ctx, p, 'DIARY_ENTRIES', {}),
     }),

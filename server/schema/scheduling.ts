@@ -61,6 +61,7 @@ const DAY = 86_400_000;
 builder.objectField(PracticeType, 'slots', (t) =>
   t.field({
     type: SlotsResult,
+    nullable: true,
     description: 'Free slots starting in [from, to); at most 14 days, as in GP Connect.',
     args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime', required: true }) },
     resolve: async (practice, args, ctx) => {
@@ -76,6 +77,7 @@ builder.objectField(PracticeType, 'slots', (t) =>
 builder.objectField(PatientType, 'appointments', (t) =>
   t.field({
     type: AppointmentsResult,
+    nullable: true,
     description: 'Appointments starting in [from, to); defaults to 90 days back and 365 ahead.',
     args: { from: t.arg({ type: 'DateTime', required: false }), to: t.arg({ type: 'DateTime', required: false }) },
     resolve: async (patient, args, ctx) => {
