@@ -37,14 +37,17 @@ export const isAuthenticated = rule({ cache: 'contextual' })((_, __, ctx: GraphQ
   ctx.actor.kind === 'ANONYMOUS' ? unauthenticated() : true,
 );
 
-/** People with one of these roles (apps never perform governance). Refusals are audited. */
+/**
+ * People with one of these roles (apps never perform governance). Every decision is audited:
+ * refusals here, allowed governance reads here too; allowed mutations by the domain action itself.
+ */
 export const hasRole = (...roles: PersonRole[]) =>
-  rule({ cache: 'contextual' })((_, __, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
-    if (ctx.actor.kind === 'ANONYMOUS') return unauthenticated();
-    if (ctx.actor.kind === 'PERSON' && roles.includes(ctx.actor.role)) return true;
-    const reason = `Only ${roles.join(' or ')} may use ${info.fieldName}.`;
-    ctx.accessLog.note({ operation: info.fieldName, practiceOds: null, nhsNumber: null, field: info.fieldName, outcome: 'REFUSED', reason });
-    return forbidden(reason);
+  rule({ cache: 'no_cache' })((_, __, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+    const allowed = ctx.actor.kind === 'PERSON' && roles.includes(ctx.actor.role);
+    if (allowed && info.parentType.name === 'Mutation') return true;
+    const decision: Decision = allowed ? { allowed: true } : { allowed: false, reason: `Only ${roles.join(' or ')} may use ${info.fieldName}.` };
+    const practiceOds = ctx.actor.kind === 'PERSON' ? ctx.actor.practiceOds : null;
+    return noted(ctx, info, info.fieldName, practiceOds, null, decision);
   });
 
 /** Query.patient: the registered practice decides. Invalid or unknown numbers reach the resolver's typed error. */

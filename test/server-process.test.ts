@@ -68,9 +68,10 @@ describe('server process on the embedded database', () => {
     const practices = await client.request(PracticesDocument, { first: 10 });
     expect(practices.practices.edges.map((e) => e.node.system.id)).toContain('TPP_SYSTMONE');
     const record = await client.request(PatientRecordDocument, { nhsNumber: '9990000018' });
-    if (record.patient.__typename !== 'Patient') throw new Error(`expected a patient, got ${record.patient.__typename}`);
-    expect(record.patient.nhsNumber).toBe('9990000018');
-    expect(['RECORDED', 'NOTHING_RECORDED']).toContain(record.patient.allergies.status);
+    const patient = record.patient;
+    if (patient?.__typename !== 'Patient') throw new Error(`expected a patient, got ${patient?.__typename}`);
+    expect(patient.nhsNumber).toBe('9990000018');
+    expect(['RECORDED', 'NOTHING_RECORDED']).toContain(patient.allergies?.status);
   });
 
   it('surfaces refusals through the SDK with their codes', async () => {
@@ -87,6 +88,6 @@ describe('server process on the embedded database', () => {
     expect(server.output()).toContain('(already seeded)');
     const client = createClient({ url, token: before });
     const record = await client.request(PatientRecordDocument, { nhsNumber: '9990000018' });
-    expect(record.patient.__typename).toBe('Patient');
+    expect(record.patient?.__typename).toBe('Patient');
   });
 });

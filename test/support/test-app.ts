@@ -23,7 +23,7 @@ export interface TestApp {
   /** SQL statements executed since the last reset. */
   statements: string[];
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   tokenFor(person: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -50,10 +50,10 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
     env,
     statements,
     fetch: fetchApp,
-    async gql(query, variables, token) {
+    async gql(query, variables, token, headers) {
       const response = await fetchApp('/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, ...((await response.json()) as object) };

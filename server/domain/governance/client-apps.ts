@@ -25,6 +25,7 @@ const PublicJwk = z
   .superRefine((k, issue) => {
     if ('d' in k || 'p' in k || 'q' in k) issue.addIssue({ code: 'custom', message: `key ${k.kid} is a private key: register public keys only` });
     if (k.kty === 'RSA' && (!k.n || !k.e)) issue.addIssue({ code: 'custom', message: `RSA key ${k.kid} needs n and e` });
+    if (k.kty === 'RSA' && k.n && Buffer.from(k.n, 'base64url').length * 8 < 2048) issue.addIssue({ code: 'custom', message: `RSA key ${k.kid} must be at least 2048 bits` });
     if (k.kty === 'EC' && (k.crv !== 'P-384' || !k.x || !k.y)) issue.addIssue({ code: 'custom', message: `EC key ${k.kid} must be P-384 (ES384) with x and y` });
     if (k.kty === 'RSA' && k.alg && k.alg !== 'RS512') issue.addIssue({ code: 'custom', message: `RSA key ${k.kid} must be for RS512` });
   });
