@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { SignJWT, UnsecuredJWT, createLocalJWKSet, decodeProtectedHeader, exportSPKI, generateKeyPair, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents } from '../server/db/schema/audit.js';
 import { createApp } from '../server/app.js';
 import { clientApps, usedJtis } from '../server/db/schema/access.js';
 import { availableBackends } from './support/backends.js';
@@ -188,6 +189,18 @@ describe.each(await availableBackends())('token endpoint (%s)', (backend) => {
     const form = tokenForm(await assertionFor(supplier));
     expect((await post(form)).status).toBe(200);
     await expectRefusal(await post(form), 'invalid_client', /already been used/);
+  });
+
+  it('audits every token issued and every refusal, naming the client', async () => {
+    const fresh = await createSupplierApp(app.database.db, { granted: GRANTED });
+    expect((await post(tokenForm(await assertionFor(fresh)))).status).toBe(200);
+    await expectRefusal(await post(tokenForm(await assertionFor(fresh, 'rsa', { aud: 'https://elsewhere.example/token' }))), 'invalid_client');
+    const events = await app.database.db.select().from(auditEvents).where(eq(auditEvents.actorId, fresh.appId));
+    expect(events.map((e) => [e.operation, e.outcome]).sort()).toEqual([
+      ['ISSUE_ACCESS_TOKEN', 'ALLOWED'],
+      ['ISSUE_ACCESS_TOKEN', 'REFUSED'],
+    ]);
+    expect(events.find((e) => e.outcome === 'ALLOWED')!.supplierId).toBe(fresh.supplierId);
   });
 
   it('remembers used assertions across a restart, keeps honouring its tokens, and sweeps expired jtis', async () => {

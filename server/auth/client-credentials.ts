@@ -19,7 +19,7 @@ export interface TokenResponse {
   scope: string;
 }
 
-export type TokenResult = { ok: true; body: TokenResponse } | { ok: false; failure: OAuthFailure };
+export type TokenResult = { ok: true; body: TokenResponse; appId: string; supplierId: string } | { ok: false; failure: OAuthFailure };
 
 export interface ClientCredentialsDeps {
   db: Db;
@@ -45,7 +45,7 @@ export function clientCredentialsExchange(deps: ClientCredentialsDeps): (form: U
         // Kept until exp plus the skew we tolerate: until then the assertion could still be accepted.
         await purgeExpiredJtis(deps.db, new Date(nowMs - CLOCK_SKEW_SECONDS * 1000));
       }
-      return { ok: true, body: await exchange(deps, form, Math.floor(nowMs / 1000)) };
+      return { ok: true, ...(await exchange(deps, form, Math.floor(nowMs / 1000))) };
     } catch (error) {
       if (error instanceof OAuthFailure) return { ok: false, failure: error };
       throw error;
@@ -53,7 +53,7 @@ export function clientCredentialsExchange(deps: ClientCredentialsDeps): (form: U
   };
 }
 
-async function exchange(deps: ClientCredentialsDeps, form: URLSearchParams, nowSeconds: number): Promise<TokenResponse> {
+async function exchange(deps: ClientCredentialsDeps, form: URLSearchParams, nowSeconds: number): Promise<{ body: TokenResponse; appId: string; supplierId: string }> {
   const param = (name: string): string | null => {
     const values = form.getAll(name);
     if (values.length > 1) throw new OAuthFailure('invalid_request', `${name} must not be repeated.`);
@@ -75,7 +75,11 @@ async function exchange(deps: ClientCredentialsDeps, form: URLSearchParams, nowS
   }
   const scopes = await scopesFor(deps.db, verified.app.supplierId, requested);
   const { token, expiresIn } = await deps.accessTokens.mint({ appId: verified.app.id, supplierId: verified.app.supplierId, scopes }, nowSeconds);
-  return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
+  return {
+    body: { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') },
+    appId: verified.app.id,
+    supplierId: verified.app.supplierId,
+  };
 }
 
 /** All granted scopes, or the requested ones when every one of them is granted. */

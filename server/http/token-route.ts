@@ -1,15 +1,38 @@
 // The OAuth2 token endpoint and the public key that verifies its tokens, served through Yoga's
 // request hook like the other non-GraphQL routes.
+import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { decodeJwt } from 'jose';
 import type { AccessTokens } from '../auth/access-tokens.js';
-import { clientCredentialsExchange } from '../auth/client-credentials.js';
+import { clientCredentialsExchange, type TokenResult } from '../auth/client-credentials.js';
 import { safeDescription, type OAuthFailure } from '../auth/oauth-failure.js';
 import type { Db } from '../db/client.js';
+import type { AuditEvent } from '../domain/audit/event.js';
+import type { AuditWriter } from '../domain/audit/writer.js';
 
 export interface TokenRouteDeps {
   db: Db;
   accessTokens: AccessTokens;
   tokenUrl: string;
+  /** Every issued or refused token is audited; if that fails, no token is issued. */
+  audit: AuditWriter;
+}
+
+/** The client an assertion claims to be, for the audit of a refusal (never trusted otherwise). */
+function claimedClient(form: URLSearchParams): string {
+  try {
+    const iss = decodeJwt(form.get('client_assertion') ?? '').iss;
+    return typeof iss === 'string' && iss.length <= 200 ? iss : 'unknown';
+  } catch {
+    return form.get('client_id')?.slice(0, 200) ?? 'unknown';
+  }
+}
+
+function tokenEvent(result: TokenResult, form: URLSearchParams): AuditEvent {
+  const base = { actorKind: 'SUPPLIER_APP' as const, operation: 'ISSUE_ACCESS_TOKEN', requestId: randomUUID() };
+  return result.ok
+    ? { ...base, actorId: result.appId, appId: result.appId, supplierId: result.supplierId, detail: { scope: result.body.scope }, outcome: 'ALLOWED' }
+    : { ...base, actorId: claimedClient(form), detail: { error: result.failure.code }, outcome: 'REFUSED', reason: result.failure.description };
 }
 
 /** A token request is a few hundred bytes; anything much larger is not one. */
@@ -66,6 +89,11 @@ export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
         );
       }
       const result = await exchange(form);
+      try {
+        await deps.audit.record([tokenEvent(result, form)]);
+      } catch {
+        return endResponse(json({ error: 'temporarily_unavailable', error_description: 'The audit trail could not be written; try again.' }, 503, NO_STORE));
+      }
       return endResponse(result.ok ? json(result.body, 200, NO_STORE) : refusal(result.failure));
     },
   };
