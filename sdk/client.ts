@@ -23,6 +23,10 @@ export class GraphQLRequestError extends Error {
     readonly status: number,
     readonly errors: GraphQLErrorBody[],
     readonly extensions?: Record<string, unknown>,
+    /** Whatever data the API did return (fields that were allowed), if any. */
+    readonly data?: unknown,
+    /** Seconds to wait before retrying, when throttled (HTTP 429). */
+    readonly retryAfter?: number,
   ) {
     super(errors.map((e) => (e.extensions?.code ? `${e.extensions.code}: ${e.message}` : e.message)).join('; ') || `HTTP ${status}`);
     this.name = 'GraphQLRequestError';
@@ -33,39 +37,62 @@ export class GraphQLRequestError extends Error {
   }
 }
 
+/** The whole answer, partial data included: refused fields are null and listed in `errors`. */
+export interface ExecutionResult<TData> {
+  status: number;
+  data: TData | null;
+  errors: GraphQLErrorBody[];
+  /** e.g. `cost` for supplier apps: the query's cost and the remaining budget. */
+  extensions: Record<string, unknown>;
+}
+
 export interface Client {
+  /** Typed data, or a GraphQLRequestError if anything was refused or failed. */
   request<TData, TVariables extends Record<string, unknown>>(
     document: TypedDocumentNode<TData, TVariables>,
     ...variables: TVariables extends Record<string, never> ? [] : [TVariables]
   ): Promise<TData>;
+  /** The whole answer without throwing for field errors (transport failures still throw). */
+  execute<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    ...variables: TVariables extends Record<string, never> ? [] : [TVariables]
+  ): Promise<ExecutionResult<TData>>;
 }
 
 export function createClient(options: ClientOptions): Client {
   const doFetch = options.fetch ?? fetch;
   const printed = new WeakMap<object, string>();
+  async function execute(document: TypedDocumentNode<unknown, Record<string, unknown>>, variables: Record<string, unknown> | undefined) {
+    let query = printed.get(document);
+    if (!query) printed.set(document, (query = print(document)));
+    const token = typeof options.token === 'function' ? await options.token() : options.token;
+    const response = await doFetch(options.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...options.headers,
+      },
+      body: JSON.stringify({ query, variables: variables ?? {} }),
+    });
+    const body = (await response.json().catch(() => null)) as { data?: unknown; errors?: GraphQLErrorBody[]; extensions?: Record<string, unknown> } | null;
+    if (!body) throw new GraphQLRequestError(response.status, [{ message: `HTTP ${response.status} without a JSON body` }]);
+    const retryAfter = Number(response.headers.get('retry-after')) || undefined;
+    return { status: response.status, data: body.data ?? null, errors: body.errors ?? [], extensions: body.extensions ?? {}, retryAfter };
+  }
+
   return {
     async request(document, ...rest) {
-      let query = printed.get(document);
-      if (!query) printed.set(document, (query = print(document)));
-      const token = typeof options.token === 'function' ? await options.token() : options.token;
-      const response = await doFetch(options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...options.headers,
-        },
-        body: JSON.stringify({ query, variables: rest[0] ?? {} }),
-      });
-      const body = (await response.json().catch(() => null)) as {
-        data?: unknown;
-        errors?: GraphQLErrorBody[];
-        extensions?: Record<string, unknown>;
-      } | null;
-      if (!body) throw new GraphQLRequestError(response.status, [{ message: `HTTP ${response.status} without a JSON body` }]);
-      if (body.errors?.length || !body.data) throw new GraphQLRequestError(response.status, body.errors ?? [], body.extensions);
-      return body.data as never;
+      const result = await execute(document as never, rest[0]);
+      if (result.errors.length || !result.data) {
+        throw new GraphQLRequestError(result.status, result.errors, result.extensions, result.data ?? undefined, result.retryAfter);
+      }
+      return result.data as never;
+    },
+    async execute(document, ...rest) {
+      const { retryAfter: _retryAfter, ...result } = await execute(document as never, rest[0]);
+      return result as never;
     },
   };
 }

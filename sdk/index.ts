@@ -1,12 +1,22 @@
 // Public surface of the SDK. Add exports here deliberately; generated internals stay private.
 export { createClient, GraphQLRequestError } from './client.js';
-export type { Client, ClientOptions, GraphQLErrorBody } from './client.js';
+export type { Client, ClientOptions, ExecutionResult, GraphQLErrorBody } from './client.js';
 export {
   ClinicalSystemsDocument,
   FreeSlotsDocument,
   PatientRecordDocument,
   PracticePatientsDocument,
   PracticesDocument,
+  ScopeCatalogueDocument,
+  MySupplierDocument,
+  ApplyAsSupplierDocument,
+  RegisterClientAppDocument,
+  AddClientAppKeyDocument,
+  RemoveClientAppKeyDocument,
+  TransitionPairingDocument,
+  GrantScopesDocument,
+  EnableAppDocument,
+  DisableAppDocument,
 } from './generated/graphql.js';
 export type {
   ClinicalSystemsQuery,
@@ -21,6 +31,32 @@ export type {
   SectionStatus,
   ClinicalSystemId,
   ErrorCode,
+  ScopeCatalogueQuery,
+  MySupplierQuery,
+  ApplyAsSupplierMutation,
+  ApplyAsSupplierMutationVariables,
+  RegisterClientAppMutation,
+  RegisterClientAppMutationVariables,
+  AddClientAppKeyMutation,
+  AddClientAppKeyMutationVariables,
+  RemoveClientAppKeyMutation,
+  RemoveClientAppKeyMutationVariables,
+  TransitionPairingMutation,
+  TransitionPairingMutationVariables,
+  GrantScopesMutation,
+  GrantScopesMutationVariables,
+  EnableAppMutation,
+  EnableAppMutationVariables,
+  DisableAppMutation,
+  DisableAppMutationVariables,
+  SupplierFieldsFragment,
+  PairingFieldsFragment,
+  ClientAppFieldsFragment,
+  EnablementFieldsFragment,
+  SupplierApplicationInput,
+  PrerequisiteEvidenceInput,
+  PairingStage,
+  DsptStatus,
 } from './generated/graphql.js';
 export { clientCredentials, OAuthError } from './auth.js';
 export type { ClientCredentialsOptions, TokenSource } from './auth.js';

@@ -14,7 +14,7 @@ import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
 import type { GraphQLContext } from './context.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
-import { createAuditWriter } from './domain/audit/writer.js';
+import { createAuditWriter, type AuditWriter } from './domain/audit/writer.js';
 import { accessAuditPlugin } from './http/audit-plugin.js';
 import { bodyLimitPlugin } from './http/body-limit.js';
 import { routesPlugin } from './http/routes.js';
@@ -34,6 +34,12 @@ export interface AppOptions {
   database: Database;
   /** Connectors besides the sandbox (e.g. GP Connect). */
   connectors?: readonly ClinicalSystemConnector[];
+  /**
+   * Drops access-audit events instead of writing them. It exists only so the benchmark can measure
+   * what audit costs; nothing in configuration or the environment can set it, and audit cannot be
+   * turned off in the product.
+   */
+  discardAuditForBenchmark?: boolean;
 }
 
 export interface App {
@@ -56,7 +62,7 @@ function metaFor(actor: Actor, requestId: string): RequestMeta {
   }
 }
 
-export async function createApp({ env, database, connectors = [] }: AppOptions): Promise<App> {
+export async function createApp({ env, database, connectors = [], discardAuditForBenchmark = false }: AppOptions): Promise<App> {
   const { db } = database;
   const devIssuer = env.AUTH_MODE === 'dev' ? await openDevIssuer(db, env.issuer, env.OIDC_AUDIENCE) : null;
   const accessTokens = await openAccessTokens(db, { audience: env.OIDC_AUDIENCE, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS });
@@ -67,7 +73,7 @@ export async function createApp({ env, database, connectors = [] }: AppOptions):
     appTokens: { jwks: accessTokens.jwks, isActive: (appId) => appIsActive(db, appId) },
   });
   const registry = connectorRegistry(db, connectors);
-  const auditWriter = createAuditWriter(db);
+  const auditWriter: AuditWriter = discardAuditForBenchmark ? { record: async () => {}, close: async () => {} } : createAuditWriter(db);
   const rateLimitStore = createRateLimitStore(env);
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
@@ -81,7 +87,7 @@ export async function createApp({ env, database, connectors = [] }: AppOptions):
     plugins: [
       bodyLimitPlugin(env.MAX_BODY_BYTES),
       routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer }),
-      tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl) }),
+      tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter }),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: env.MAX_QUERY_ALIASES }),

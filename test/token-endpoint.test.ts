@@ -191,6 +191,17 @@ describe.each(await availableBackends())('token endpoint (%s)', (backend) => {
     await expectRefusal(await post(form), 'invalid_client', /already been used/);
   });
 
+  it('publishes its authorization server metadata (RFC 8414)', async () => {
+    const metadata = (await (await app.fetch('/.well-known/oauth-authorization-server')).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      token_endpoint: tokenUrl,
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS512', 'ES384'],
+    });
+    expect((await app.fetch(new URL(metadata.jwks_uri as string).pathname)).status).toBe(200);
+  });
+
   it('audits every token issued and every refusal, naming the client', async () => {
     const fresh = await createSupplierApp(app.database.db, { granted: GRANTED });
     expect((await post(tokenForm(await assertionFor(fresh)))).status).toBe(200);

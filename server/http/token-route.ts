@@ -3,10 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import { decodeJwt } from 'jose';
-import type { AccessTokens } from '../auth/access-tokens.js';
+import { PLATFORM_ISSUER, type AccessTokens } from '../auth/access-tokens.js';
+import { SCOPES } from '../domain/scopes.js';
 import { clientCredentialsExchange, type TokenResult } from '../auth/client-credentials.js';
 import { safeDescription, type OAuthFailure } from '../auth/oauth-failure.js';
 import type { Db } from '../db/client.js';
+import { readAtMost } from '../read-capped.js';
 import type { AuditEvent } from '../domain/audit/event.js';
 import type { AuditWriter } from '../domain/audit/writer.js';
 
@@ -54,26 +56,28 @@ function refusal(failure: OAuthFailure): Response {
 async function readForm(request: Request): Promise<URLSearchParams | null> {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded' || !request.body) return null;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_FORM_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const body = await readAtMost(request.body, MAX_FORM_BYTES);
+  return body ? new URLSearchParams(body.toString('utf8')) : null;
 }
 
 export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
   const exchange = clientCredentialsExchange(deps);
   return {
     async onRequest({ request, url, endResponse }) {
+      if (url.pathname === '/.well-known/oauth-authorization-server') {
+        // RFC 8414 metadata: where the token endpoint is and what it accepts, so clients need not guess.
+        return endResponse(
+          json({
+            issuer: PLATFORM_ISSUER,
+            token_endpoint: deps.tokenUrl,
+            jwks_uri: deps.tokenUrl.replace(/\/oauth2\/token$/, '/.well-known/jwks.json'),
+            grant_types_supported: ['client_credentials'],
+            token_endpoint_auth_methods_supported: ['private_key_jwt'],
+            token_endpoint_auth_signing_alg_values_supported: ['RS512', 'ES384'],
+            scopes_supported: SCOPES.map((s) => s.scope),
+          }, 200, { 'cache-control': 'public, max-age=300' }),
+        );
+      }
       if (url.pathname === '/.well-known/jwks.json') {
         if (request.method !== 'GET' && request.method !== 'HEAD') return endResponse(json({ error: 'method not allowed' }, 405, { allow: 'GET' }));
         return endResponse(json(deps.accessTokens.jwks, 200, { 'cache-control': 'public, max-age=300' }));

@@ -1,6 +1,6 @@
 // Moving a pairing through the pipeline, and NHS England's scope grants. Every action, allowed or
 // refused, is audited in the same transaction as the change.
-import { and, count, countDistinct, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, count, countDistinct, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { pairingEvents, pairings, supplierScopes, suppliers } from '../../db/schema/access.js';
 import { appendAuditEvents } from '../audit/append.js';
@@ -88,7 +88,8 @@ export async function grantScopes(db: DbOrTx, ctx: ActionContext, supplierId: st
       await tx
         .update(supplierScopes)
         .set({ grantedBy: ctx.actor.id, grantedAt: new Date() })
-        .where(and(eq(supplierScopes.supplierId, supplierId), inArray(supplierScopes.scope, scopes)));
+        // Already granted scopes keep their original grant (who and when).
+        .where(and(eq(supplierScopes.supplierId, supplierId), inArray(supplierScopes.scope, scopes), isNull(supplierScopes.grantedAt)));
     }
     await audit('ALLOWED');
     const rows = await tx.select().from(supplierScopes).where(eq(supplierScopes.supplierId, supplierId));

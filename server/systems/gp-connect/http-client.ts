@@ -2,6 +2,7 @@
 // for safe reads only, a content-type check and a size cap enforced while the body streams in.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readAtMost } from '../../read-capped.js';
 import { ConnectorError, type RequestMeta } from '../types.js';
 import type { Endpoint, Organisation, Settings } from './endpoint-config.js';
 import { obj, type Resource } from './fhir.js';
@@ -72,21 +73,9 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
     await response.body?.cancel().catch(() => undefined);
     throw providerError('PROVIDER_ERROR', "The practice's clinical system sent an answer larger than allowed.");
   }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw providerError('PROVIDER_ERROR', "The practice's clinical system sent an answer larger than allowed.");
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  const body = await readAtMost(response.body, maxBytes);
+  if (!body) throw providerError('PROVIDER_ERROR', "The practice's clinical system sent an answer larger than allowed.");
+  return new TextDecoder('utf-8', { fatal: true }).decode(body);
 }
 
 async function readAnswer(response: Response, maxBytes: number): Promise<Resource> {
