@@ -1,4 +1,6 @@
-// Drives one scenario with autocannon and reduces the result to the figures we report.
+// Drives one scenario with autocannon and reduces the result to the figures we report. A scenario
+// may be driven in several rounds (interleaved with another scenario, so both see the same machine);
+// its figures are then computed over every response of every round.
 import autocannon from 'autocannon';
 
 export interface Scenario {
@@ -8,8 +10,17 @@ export interface Scenario {
   request(n: number): { path: string; body?: string; headers?: Record<string, string> };
 }
 
+/** One round of load: every response's latency, and what went wrong. */
+export interface Round {
+  seconds: number;
+  latencies: number[];
+  non2xx: number;
+  errors: number;
+}
+
 export interface Figures {
   name: string;
+  requests: number;
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -17,28 +28,44 @@ export interface Figures {
   errors: number;
 }
 
-export async function drive(port: number, scenario: Scenario, seconds: number, connections: number): Promise<Figures> {
+export async function drive(port: number, scenario: Scenario, seconds: number, connections: number): Promise<Round> {
   let n = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    duration: seconds,
-    requests: [
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
       {
-        method: scenario.method,
-        setupRequest: (req) => {
-          const next = scenario.request(n++);
-          return { ...req, path: next.path, body: next.body, headers: { 'content-type': 'application/json', ...next.headers } };
-        },
+        url: `http://127.0.0.1:${port}`,
+        connections,
+        duration: seconds,
+        requests: [
+          {
+            method: scenario.method,
+            setupRequest: (req) => {
+              const next = scenario.request(n++);
+              return { ...req, path: next.path, body: next.body, headers: { 'content-type': 'application/json', ...next.headers } };
+            },
+          },
+        ],
       },
-    ],
+      (error: unknown, done: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
+  return { seconds, latencies, non2xx: result.non2xx, errors: result.errors };
+}
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
+
+export function figures(name: string, rounds: readonly Round[]): Figures {
+  const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
   return {
-    name: scenario.name,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
+    name,
+    requests: latencies.length,
+    requestsPerSecond: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
   };
 }

@@ -1,5 +1,8 @@
 // Benchmark server (child process): the real API and the hand-written baseline on one node:http
 // server, so both go through the same HTTP stack and the same PostgreSQL.
+// `--discard-audit` starts the API with its audit writer swapped for one that drops events, only so
+// the benchmark can show what audit costs. On SIGTERM it stops and exits normally, so a CPU profile
+// (node --cpu-prof) is written.
 import { createServer } from 'node:http';
 import postgres from 'postgres';
 import { createApp } from '../server/app.js';
@@ -7,13 +10,18 @@ import { openDatabase } from '../server/db/client.js';
 import { loadEnv } from '../server/env.js';
 import { baselineRecord } from './baseline-record.js';
 
+const discardAuditForBenchmark = process.argv.includes('--discard-audit');
 const env = loadEnv();
 if (!env.DATABASE_URL) throw new Error('the benchmark server needs DATABASE_URL');
 const database = await openDatabase({ url: env.DATABASE_URL, maxConnections: 10 });
 const sql = postgres(env.DATABASE_URL, { max: 10, onnotice: () => {} });
-const { yoga } = await createApp({ env, database });
+const app = await createApp({ env, database, discardAuditForBenchmark });
+const { yoga } = app;
 
+let inFlight = 0;
 const server = createServer((req, res) => {
+  inFlight += 1;
+  res.once('close', () => void (inFlight -= 1));
   const url = new URL(req.url ?? '/', 'http://bench');
   if (url.pathname !== '/baseline/record') return void yoga(req, res);
   baselineRecord(sql, url.searchParams.get('nhs') ?? '')
@@ -30,4 +38,18 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
 });
-process.on('SIGTERM', () => process.exit(0));
+
+/** Lets requests the load generator left behind finish before the database goes away. */
+async function settle(deadline: number): Promise<void> {
+  while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+process.once('SIGTERM', () => {
+  server.close();
+  server.closeIdleConnections();
+  const stopped = settle(Date.now() + 3000)
+    .then(() => Promise.all([app.close(), sql.end({ timeout: 2 })]))
+    .then(() => database.close());
+  const deadline = new Promise((resolve) => setTimeout(resolve, 6000).unref());
+  void Promise.race([stopped, deadline]).finally(() => process.exit(0));
+});

@@ -4,7 +4,7 @@ import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, ty
 import { z } from 'zod';
 import { ANONYMOUS, PERSON_ROLES, type Actor } from '../domain/actors.js';
 import { normaliseOdsCode } from '../domain/identifiers.js';
-import { PLATFORM_ISSUER, verifyAccessToken } from './access-tokens.js';
+import { PLATFORM_ISSUER, verifyAccessToken, type AppGrant } from './access-tokens.js';
 
 const PersonClaims = z.object({
   sub: z.string().min(1),
@@ -37,30 +37,65 @@ async function verified<T>(verify: Promise<T>): Promise<T> {
   }
 }
 
-/** Unverified issuer, only to choose which keys verify the token. */
-function issuerOf(token: string): string | undefined {
+/** Unverified claims, only to choose which keys verify the token (and how long a verification lasts). */
+function unverifiedClaims(token: string): { iss?: string; exp?: number } {
   try {
-    return decodeJwt(token).iss;
+    return decodeJwt(token);
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/** How many verified app access tokens are remembered (under a kilobyte each). */
+const VERIFIED_APP_TOKENS = 1000;
+
+/**
+ * Supplier apps send the same access token on every request until it expires. Its signature and
+ * claims are verified once (the platform's keys are fixed for the process) and the grant reused
+ * while the token is unexpired; after that the full check runs again and gives its usual answer.
+ * Whether the app is still active is asked on every request regardless.
+ */
+function verifiedAppTokens() {
+  const grants = new Map<string, { grant: AppGrant; exp: number }>();
+  return {
+    get(token: string): AppGrant | undefined {
+      const entry = grants.get(token);
+      if (!entry) return undefined;
+      if (Date.now() / 1000 < entry.exp) return entry.grant;
+      grants.delete(token);
+      return undefined;
+    },
+    set(token: string, grant: AppGrant, exp: number | undefined): void {
+      if (typeof exp !== 'number') return;
+      if (grants.size >= VERIFIED_APP_TOKENS) grants.delete(grants.keys().next().value!);
+      grants.set(token, { grant, exp });
+    },
+  };
 }
 
 export function bearerVerifier(options: { issuer: string; audience: string; jwks: JSONWebKeySet | URL; appTokens?: AppTokenOptions }): BearerVerifier {
   const keys: JWTVerifyGetKey =
     options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
-  const apps = options.appTokens ? { isActive: options.appTokens.isActive, keys: createLocalJWKSet(options.appTokens.jwks) } : null;
+  const apps = options.appTokens
+    ? { isActive: options.appTokens.isActive, keys: createLocalJWKSet(options.appTokens.jwks), verified: verifiedAppTokens() }
+    : null;
   return {
     async actorFor(authorization) {
       if (!authorization) return ANONYMOUS;
       const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization.trim());
       if (!match?.[1]) throw new AuthenticationError('Authorization header must be "Bearer <token>".');
       const token = match[1];
-      if (apps && issuerOf(token) === PLATFORM_ISSUER) {
-        const grant = await verified(verifyAccessToken(token, apps.keys, options.audience));
-        if (!grant) throw new AuthenticationError('Token does not identify a supplier app.');
+      const unverified = unverifiedClaims(token);
+      if (apps && unverified.iss === PLATFORM_ISSUER) {
+        let grant = apps.verified.get(token);
+        if (!grant) {
+          const checked = await verified(verifyAccessToken(token, apps.keys, options.audience));
+          if (!checked) throw new AuthenticationError('Token does not identify a supplier app.');
+          apps.verified.set(token, checked, unverified.exp);
+          grant = checked;
+        }
         if (!(await apps.isActive(grant.appId))) throw new AuthenticationError('This app has been revoked.');
-        return { kind: 'SUPPLIER_APP', appId: grant.appId, supplierId: grant.supplierId, scopes: grant.scopes };
+        return { kind: 'SUPPLIER_APP', appId: grant.appId, supplierId: grant.supplierId, scopes: [...grant.scopes] };
       }
       const { payload } = await verified(
         jwtVerify(token, keys, {

@@ -1,34 +1,32 @@
 // Practice control: a practice admin switches an approved app on for the practice's patients with
 // a subset of the scopes NHS England granted, and can switch it off at once.
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { clientApps, enablements, pairings, supplierScopes } from '../../db/schema/access.js';
+import { clientApps, enablements } from '../../db/schema/access.js';
 import { practices } from '../../db/schema/governance.js';
 import type { AppFacts, EnablementFacts } from '../access.js';
 import { appendAuditEvents } from '../audit/append.js';
 import type { ClinicalSystemId } from '../clinical-systems.js';
 import { sortableId } from '../ids.js';
-import { SANDBOX_ACCESS_STAGES, type PairingStage } from '../pipeline.js';
+import { SANDBOX_ACCESS_STAGES } from '../pipeline.js';
 import { governanceEvent, refusal, type ActionContext, type Refusal } from './context.js';
 
 export type EnablementRow = typeof enablements.$inferSelect;
 
-/** Everything NHS England decided about an app, in one statement (per request). */
+/** Everything NHS England decided about an app, in one single-row statement (per request). */
 export async function loadAppFacts(db: DbOrTx, appId: string): Promise<AppFacts | null> {
-  const rows = await db
-    .select({ status: clientApps.status, systemId: pairings.systemId, stage: pairings.stage, scope: supplierScopes.scope, grantedAt: supplierScopes.grantedAt })
+  const [row] = await db
+    .select({
+      status: clientApps.status,
+      // Correlated on the outer row, written out because drizzle renders bare column names here.
+      stages: sql<Record<string, string> | null>`(select json_object_agg(p.system_id, p.stage) from pairings p where p.supplier_id = ${sql.identifier('client_apps')}.supplier_id)`,
+      scopes: sql<string[] | null>`(select array_agg(s.scope) from supplier_scopes s where s.supplier_id = ${sql.identifier('client_apps')}.supplier_id and s.granted_at is not null)`,
+    })
     .from(clientApps)
-    .leftJoin(pairings, eq(pairings.supplierId, clientApps.supplierId))
-    .leftJoin(supplierScopes, and(eq(supplierScopes.supplierId, clientApps.supplierId), isNotNull(supplierScopes.grantedAt)))
     .where(eq(clientApps.id, appId));
-  if (rows.length === 0) return null;
-  const stages: AppFacts['stages'] = {};
-  const granted = new Set<string>();
-  for (const r of rows) {
-    if (r.systemId && r.stage) stages[r.systemId as ClinicalSystemId] = r.stage as PairingStage;
-    if (r.scope) granted.add(r.scope);
-  }
-  return { appActive: rows[0]!.status === 'ACTIVE', stages, grantedScopes: granted };
+  if (!row) return null;
+  const stages = (typeof row.stages === 'string' ? JSON.parse(row.stages) : (row.stages ?? {})) as AppFacts['stages'];
+  return { appActive: row.status === 'ACTIVE', stages, grantedScopes: new Set(row.scopes ?? []) };
 }
 
 export async function enablementsFor(db: DbOrTx, appId: string, odsCodes: readonly string[]): Promise<Map<string, EnablementFacts>> {
