@@ -1,11 +1,12 @@
 // The README's first command, for real: the server as a separate process on the embedded database,
 // GraphiQL reachable, tokens from `npm run token`, the SDK reading a record, data kept across a restart.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from './support/server-process.js';
 import { createClient, GraphQLRequestError, PatientRecordDocument, PracticesDocument } from '../sdk/index.js';
 
 const run = promisify(execFile);
@@ -13,24 +14,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gpoi-server-'));
 const port = 20000 + Math.floor(Math.random() * 20000);
 const serverEnv = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_PATIENTS: '40', DATABASE_URL: '', LOG_LEVEL: 'warn' };
 
-async function startServer(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('/graphql')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, output: () => output };
-}
-
-async function stopServer(child: ChildProcess) {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const startServer = () => startServerProcess(serverEnv);
 
 async function token(person: string): Promise<string> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts', person], { env: serverEnv });
@@ -45,7 +29,7 @@ describe('server process on the embedded database', () => {
     server = await startServer();
   });
   afterAll(async () => {
-    if (server?.child.exitCode === null) await stopServer(server.child);
+    await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -83,7 +67,7 @@ describe('server process on the embedded database', () => {
 
   it('keeps data and keys across a restart', async () => {
     const before = await token('clinician.Z91001');
-    await stopServer(server.child);
+    await server.stop();
     server = await startServer();
     expect(server.output()).toContain('(already seeded)');
     const client = createClient({ url, token: before });

@@ -1,7 +1,7 @@
 // The README's supplier walkthrough, for real: the server as its own process on a fresh embedded
 // database, `scripts/walkthrough.ts` run against it twice (it must be re-runnable), and the app's
 // reads found in an intact audit trail.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from './support/server-process.js';
 import { createClient, MySupplierDocument, PracticePatientsDocument } from '../sdk/index.js';
 
 const run = promisify(execFile);
@@ -19,24 +20,7 @@ const serverEnv = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SE
 /** What a supplier's shell would have: where the server is, nothing else. */
 const walkthroughEnv = { PORT: String(port), HOST: '127.0.0.1' };
 
-async function startServer(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('/graphql')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, output: () => output };
-}
-
-async function stopServer(child: ChildProcess) {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const startServer = () => startServerProcess(serverEnv);
 
 function walkthrough(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -91,7 +75,7 @@ describe('supplier walkthrough against the server process', () => {
     firstPatient = nhsNumber;
   });
   afterAll(async () => {
-    if (server?.child.exitCode === null) await stopServer(server.child);
+    await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
