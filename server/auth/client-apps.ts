@@ -1,7 +1,7 @@
 // The database facts the token endpoint and the bearer check need about a supplier's client app.
-import { and, eq, isNotNull, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { clientApps, supplierScopes, usedJtis } from '../db/schema/access.js';
+import { clientApps, usedJtis } from '../db/schema/access.js';
 
 export interface ClientAppRecord {
   id: string;
@@ -26,14 +26,6 @@ export async function appIsActive(db: Db, appId: string): Promise<boolean> {
 }
 
 /** Scopes NHS England has granted the supplier (requested ones not yet granted are left out). */
-export async function grantedScopes(db: Db, supplierId: string): Promise<string[]> {
-  const rows = await db
-    .select({ scope: supplierScopes.scope })
-    .from(supplierScopes)
-    .where(and(eq(supplierScopes.supplierId, supplierId), isNotNull(supplierScopes.grantedAt)));
-  return rows.map((r) => r.scope).sort();
-}
-
 /**
  * Records a client assertion's jti; false when it was already used. The primary key makes this
  * atomic: of two simultaneous identical assertions exactly one inserts the row.

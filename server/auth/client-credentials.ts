@@ -4,7 +4,8 @@ import type { Db } from '../db/client.js';
 import { isKnownScope, parseScopeParameter } from '../domain/scopes.js';
 import type { AccessTokens } from './access-tokens.js';
 import { CLOCK_SKEW_SECONDS, verifyClientAssertion } from './client-assertion.js';
-import { consumeJti, grantedScopes, purgeExpiredJtis } from './client-apps.js';
+import { grantedScopes } from '../domain/governance/suppliers.js';
+import { consumeJti, purgeExpiredJtis } from './client-apps.js';
 import { OAuthFailure } from './oauth-failure.js';
 
 export const GRANT_TYPE = 'client_credentials';

@@ -99,10 +99,11 @@ export async function scopesOfSuppliers(db: DbOrTx, supplierIds: readonly string
   return db.select().from(supplierScopes).where(inArray(supplierScopes.supplierId, [...supplierIds])).orderBy(asc(supplierScopes.scope));
 }
 
+/** Scopes NHS England has granted the supplier, sorted. */
 export async function grantedScopes(db: DbOrTx, supplierId: string): Promise<string[]> {
   const rows = await db
     .select({ scope: supplierScopes.scope })
     .from(supplierScopes)
     .where(and(eq(supplierScopes.supplierId, supplierId), isNotNull(supplierScopes.grantedAt)));
-  return rows.map((r) => r.scope);
+  return rows.map((r) => r.scope).sort();
 }
