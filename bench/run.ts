@@ -36,7 +36,8 @@ const verbose = process.argv.includes('--verbose');
 const ROTATION = 200;
 /** (c) and (d) alternate in rounds of about this length. */
 const ROUND_SECONDS = 2;
-const DATABASE = 'gpoi_bench';
+/** Its own database, so runs on a shared PostgreSQL can be kept apart. */
+const DATABASE = arg('database', 'gpoi_bench');
 
 // Supplier apps are metered; the benchmark servers get a budget no run can exhaust, so they measure
 // throughput rather than the rate limit. The public URL is fixed so client assertions name the same

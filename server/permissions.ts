@@ -2,7 +2,7 @@
 // is not listed here is refused, so every new field must be classified on purpose. The rules are in
 // permission-rules.ts and the predicates behind them in domain/access.ts.
 import { GraphQLError } from 'graphql';
-import { allow, or, rule, shield } from 'graphql-shield';
+import { allow, or, rule } from 'graphql-shield';
 import { APPOINTMENT_READ_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
 import { canLookUpPatient, canReadPatientField, canUsePractice, hasRole, isAuthenticated } from './permission-rules.js';
 
@@ -89,8 +89,8 @@ export const permissionMap = {
   ...Object.fromEntries(HARMLESS.map((type) => [type, allow])),
 };
 
-export const permissions = shield(permissionMap, {
+/** How the map is applied (server/permission-enforcement.ts): anything it does not list is refused. */
+export const permissionOptions = {
   fallbackRule: rule({ cache: 'no_cache' })(() => new GraphQLError('This field is not in the permission map.', { extensions: { code: 'FORBIDDEN' } })),
   allowExternalErrors: true,
-  debug: false,
-});
+};

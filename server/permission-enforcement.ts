@@ -1,0 +1,104 @@
+// Applies the permission map (server/permissions.ts) to the schema. graphql-shield's own applier
+// wraps EVERY field in an async middleware, so a response of N values costs N extra promises and
+// checks even where the rule is `allow`; on a page of 100 patients that was most of the API's CPU.
+// This applier reads the same map with the same semantics (graphql-shield rules, deny by default,
+// the same handling of rule results and errors) but wraps only fields whose rule is not `allow`.
+// A field the map does not classify falls to the fallback rule and is still wrapped (refused);
+// `unclassifiedFields` lists such fields so a test can insist there are none.
+import { defaultFieldResolver, isIntrospectionType, isObjectType, type GraphQLFieldConfig, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { allow, type IRule } from 'graphql-shield';
+
+/** A graphql-shield rule or logic rule (and, or, ...): anything with `resolve`. */
+export type ShieldRule = Pick<IRule, 'resolve'>;
+type ShieldOptions = Parameters<IRule['resolve']>[4];
+export type RuleMap = Record<string, ShieldRule | Record<string, ShieldRule>>;
+
+export interface EnforcementOptions {
+  fallbackRule: ShieldRule;
+  /** As graphql-shield: return a rule's thrown error to the client (true) or the fallback error. */
+  allowExternalErrors: boolean;
+}
+
+const isRuleObject = (value: unknown): value is ShieldRule => typeof (value as ShieldRule | undefined)?.resolve === 'function';
+
+/** The rule that governs Type.field, and whether the map named it (or only the fallback applies). */
+function ruleFor(map: RuleMap, typeName: string, fieldName: string, fallback: ShieldRule): { rule: ShieldRule; classified: boolean } {
+  const entry = map[typeName];
+  if (entry === undefined) return { rule: fallback, classified: false };
+  if (isRuleObject(entry)) return { rule: entry, classified: true };
+  const own = entry[fieldName] ?? entry['*'];
+  return own ? { rule: own, classified: true } : { rule: fallback, classified: false };
+}
+
+/** Every object field of the schema with the rule the map gives it. */
+function* fieldsWithRules(schema: GraphQLSchema, map: RuleMap, fallback: ShieldRule) {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || isIntrospectionType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      yield { type, field, ...ruleFor(map, type.name, field.name, fallback) };
+    }
+  }
+}
+
+/** Names in the map that the schema does not have: a typo there would silently protect nothing. */
+function unknownNames(schema: GraphQLSchema, map: RuleMap): string[] {
+  const unknown: string[] = [];
+  for (const [typeName, entry] of Object.entries(map)) {
+    const type = schema.getType(typeName);
+    if (!type || !isObjectType(type)) {
+      unknown.push(typeName);
+      continue;
+    }
+    if (isRuleObject(entry)) continue;
+    const fields = type.getFields();
+    for (const fieldName of Object.keys(entry)) if (fieldName !== '*' && !fields[fieldName]) unknown.push(`${typeName}.${fieldName}`);
+  }
+  return unknown;
+}
+
+/** Fields no entry of the map classifies (they are refused at run time by the fallback rule). */
+export function unclassifiedFields(schema: GraphQLSchema, map: RuleMap, fallbackRule: ShieldRule): string[] {
+  return [...fieldsWithRules(schema, map, fallbackRule)].filter((f) => !f.classified).map((f) => `${f.type.name}.${f.field.name}`);
+}
+
+function guarded<TSource, TContext extends object>(
+  rule: ShieldRule,
+  resolve: GraphQLFieldResolver<TSource, TContext>,
+  options: ShieldOptions,
+): GraphQLFieldResolver<TSource, TContext> {
+  const fallbackError = options.fallbackError as Error;
+  return (parent, args, ctx, info) => {
+    // graphql-shield's per-request cache for rules declared `contextual` or `strict`.
+    const shieldCtx = ctx as TContext & { _shield?: { cache: Record<string, unknown> } };
+    shieldCtx._shield ??= { cache: {} };
+    return rule.resolve(parent as object, args as object, shieldCtx as never, info, options).then(
+      (result) => (result === true ? resolve(parent, args, ctx, info) : result === false ? fallbackError : result),
+      (error: unknown) => (options.allowExternalErrors ? error : fallbackError),
+    );
+  };
+}
+
+/**
+ * Applies the map to the schema in place and returns it. Fields whose rule is graphql-shield's
+ * `allow` keep their own resolver (most are plain property reads); every other field, including
+ * any the map leaves out, is checked before it resolves.
+ */
+export function enforcePermissions(schema: GraphQLSchema, map: RuleMap, options: EnforcementOptions): GraphQLSchema {
+  const unknown = unknownNames(schema, map);
+  if (unknown.length > 0) throw new Error(`The permission map names what the schema does not have: ${unknown.join(', ')}.`);
+  const shieldOptions = {
+    debug: false,
+    allowExternalErrors: options.allowExternalErrors,
+    fallbackRule: options.fallbackRule,
+    fallbackError: new Error('Not Authorised!'),
+    hashFunction: ({ parent, args }: { parent: unknown; args: unknown }) => JSON.stringify([parent, args]),
+  } as ShieldOptions;
+  for (const { field, rule } of fieldsWithRules(schema, map, options.fallbackRule)) {
+    if (rule === allow) continue;
+    const config = field as unknown as GraphQLFieldConfig<unknown, object>;
+    config.resolve = guarded(rule, field.resolve ?? defaultFieldResolver, shieldOptions);
+    // A subscription is refused before its stream starts, not only per event.
+    if (field.subscribe) config.subscribe = guarded(rule, field.subscribe, shieldOptions);
+  }
+  return schema;
+}
