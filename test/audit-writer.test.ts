@@ -31,7 +31,7 @@ describe.each(await availableBackends())('audit writer (%s)', (backend) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(backend, (statement) => {
-      if (statement.includes('pg_advisory_xact_lock')) transactions += 1;
+      if (statement.includes('insert into "audit_events"')) transactions += 1; // one per append, locked or single-statement
     });
     writer = createAuditWriter(database.db);
   });
@@ -133,7 +133,10 @@ describe.each(await availableBackends())('audit writer (%s)', (backend) => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((await stored(['json-1', 'json-2', 'json-3'])).map((r) => r.requestId)).toEqual(['json-1', 'json-3']);
-    expect(transactions).toBe(1);
+    // One append (json-1 and json-3 together), after a single-statement try that finds the head
+    // moved by the previous test's writer.
+    expect(transactions).toBeLessThanOrEqual(2);
+    expect(new Set((await stored(['json-1', 'json-3'])).map((r) => r.at.getTime())).size).toBe(1);
   });
 
   it('commits what it accepted before closing, then refuses new records', async () => {

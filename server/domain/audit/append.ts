@@ -1,5 +1,7 @@
 // Appending to the chain inside the caller's transaction, so a governance change and its audit
 // commit or roll back together. A rolled-back append leaves no gap: the next one reuses its seq.
+// The request path's group-commit writer appends in ONE statement while it knows the head
+// (appendIfHeadIs), and falls back to the locked transaction when another appender moved it.
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
@@ -15,29 +17,84 @@ const HEAD_ID = 'main';
 // PostgreSQL allows 65535 bind parameters per statement; 17 columns x 2000 rows stays below it.
 const ROWS_PER_INSERT = 2000;
 
-export async function appendAuditEvents(tx: AuditTx, events: readonly AuditEvent[]): Promise<AuditRecord[]> {
-  if (events.length === 0) return [];
-  // Held until the caller's transaction ends, so concurrent appenders queue for the head in turn.
-  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
-  const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID));
-  let seq = head?.seq ?? 0;
-  let prevHash = head?.hash ?? GENESIS_HASH;
-  const at = new Date();
+/** Where the chain ends: the last event's seq and hash (seq 0 and the genesis hash when empty). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
 
-  const records = events.map((event): AuditRecord => {
+/** Links events onto the head: consecutive seqs, each hash over the previous one, one shared time. */
+function link(head: AuditHead, events: readonly AuditEvent[]): AuditRecord[] {
+  let seq = head.seq;
+  let prevHash = head.hash;
+  const at = new Date();
+  return events.map((event): AuditRecord => {
     seq += 1;
     const unhashed = { seq, id: randomUUID(), at, ...normaliseEvent(event), prevHash };
     const record = { ...unhashed, hash: auditHash(unhashed) };
     prevHash = record.hash;
     return record;
   });
+}
 
+const headOf = (records: readonly AuditRecord[], before: AuditHead): AuditHead => {
+  const last = records[records.length - 1];
+  return last ? { seq: last.seq, hash: last.hash } : before;
+};
+
+export async function appendAuditEvents(tx: AuditTx, events: readonly AuditEvent[]): Promise<AuditRecord[]> {
+  if (events.length === 0) return [];
+  // Held until the caller's transaction ends, so concurrent appenders queue for the head in turn.
+  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
+  // The head row is locked too: a single-statement append (appendIfHeadIs) takes no advisory lock,
+  // and must wait for, then see, this transaction's head.
+  const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID)).for('update');
+  const records = link({ seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH }, events);
   for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
     await tx.insert(auditEvents).values(records.slice(i, i + ROWS_PER_INSERT));
   }
+  const { seq, hash } = headOf(records, { seq: 0, hash: GENESIS_HASH });
   await tx
     .insert(auditHead)
-    .values({ id: HEAD_ID, seq, hash: prevHash })
-    .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash: prevHash } });
+    .values({ id: HEAD_ID, seq, hash })
+    .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash } });
   return records;
+}
+
+/** Most events appendIfHeadIs writes in its one statement; larger appends take the locked path. */
+export const MAX_SINGLE_STATEMENT_EVENTS = ROWS_PER_INSERT;
+
+/**
+ * The same append as one autocommitted statement, for an appender that remembers where the chain
+ * ended: the head moves from `expected` to the new last event and the events are inserted only if
+ * the head still is `expected` (compare and swap on the locked head row). Null, and nothing
+ * written, if another appender moved the head first; the caller then takes the locked path.
+ */
+export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readonly AuditEvent[]): Promise<AuditRecord[] | null> {
+  if (events.length === 0) return [];
+  if (events.length > MAX_SINGLE_STATEMENT_EVENTS) return null;
+  const records = link(expected, events);
+  const next = headOf(records, expected);
+  const rows = sql.join(
+    records.map(
+      (r) => sql`(${r.seq}::bigint, ${r.id}, ${r.at.toISOString()}::timestamptz, ${r.actorKind}, ${r.actorId}, ${r.supplierId}, ${r.appId},
+        ${r.pluginId}, ${r.practiceOds}, ${r.nhsNumber}, ${r.operation}, ${JSON.stringify(r.detail)}::jsonb, ${r.outcome}, ${r.reason},
+        ${r.requestId}, ${r.prevHash}, ${r.hash})`,
+    ),
+    sql`, `,
+  );
+  const result = await db.execute<{ inserted: number }>(sql`
+    with moved as (
+      update "audit_head" set "seq" = ${next.seq}, "hash" = ${next.hash}
+      where "id" = ${HEAD_ID} and "seq" = ${expected.seq} and "hash" = ${expected.hash}
+      returning 1
+    ), added as (
+      insert into "audit_events" ("seq", "id", "at", "actor_kind", "actor_id", "supplier_id", "app_id", "plugin_id", "practice_ods",
+        "nhs_number", "operation", "detail", "outcome", "reason", "request_id", "prev_hash", "hash")
+      select v.* from (values ${rows}) as v, moved
+      returning 1
+    )
+    select count(*)::int as inserted from added`);
+  const [row] = Array.isArray(result) ? (result as Array<{ inserted: number }>) : (result as { rows: Array<{ inserted: number }> }).rows;
+  return Number(row?.inserted) === records.length ? records : null;
 }

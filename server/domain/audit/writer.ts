@@ -1,9 +1,10 @@
-// Group commit for request-path audit: concurrent `record` calls share one transaction, so N
-// simultaneous requests cost about one append instead of N serialised ones. A caller's promise
+// Group commit for request-path audit: concurrent `record` calls share one append, so N
+// simultaneous requests cost about one append instead of N serialised ones; while this writer
+// knows the chain's head, that append is a single statement (see appendIfHeadIs). A caller's promise
 // settles only once its events are committed (or the commit failed, and then the request fails).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../../db/client.js';
-import { appendAuditEvents } from './append.js';
+import { appendAuditEvents, appendIfHeadIs, type AuditHead } from './append.js';
 import { normaliseEvent, type AuditEvent } from './event.js';
 
 export interface AuditWriter {
@@ -41,13 +42,25 @@ export function createAuditWriter(db: Db, options: AuditWriterOptions = {}): Aud
     return queue.splice(0, n);
   }
 
+  /**
+   * Where this writer last saw the chain end. While no other appender (another replica, a
+   * governance transaction) moves it, a batch costs one statement; null after any doubt.
+   */
+  let head: AuditHead | null = null;
+
+  async function append(events: readonly AuditEvent[]): Promise<void> {
+    const fast = head && (await appendIfHeadIs(db, head, events));
+    const records = fast || (await db.transaction((tx) => appendAuditEvents(tx, events)));
+    const last = records[records.length - 1];
+    if (last) head = { seq: last.seq, hash: last.hash };
+  }
+
   async function write(batch: Pending[]): Promise<void> {
     try {
-      await db.transaction(async (tx) => {
-        await appendAuditEvents(tx, batch.flatMap((p) => p.events));
-      });
+      await append(batch.flatMap((p) => p.events));
       for (const p of batch) p.resolve();
     } catch (error) {
+      head = null; // the statement may or may not have committed: read the head again next time
       for (const p of batch) p.reject(error);
     }
   }
