@@ -8,13 +8,14 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { openAccessTokens } from './auth/access-tokens.js';
 import { AuthenticationError, bearerVerifier } from './auth/bearer.js';
-import { appIsActive } from './auth/client-apps.js';
+import { openAccessFacts } from './auth/access-facts.js';
 import { tokenEndpointUrl } from './auth/client-credentials.js';
 import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
 import type { GraphQLContext } from './context.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { createAuditWriter, type AuditWriter } from './domain/audit/writer.js';
+import { accessFactsPlugin } from './http/access-facts-plugin.js';
 import { accessAuditPlugin } from './http/audit-plugin.js';
 import { bodyLimitPlugin } from './http/body-limit.js';
 import { routesPlugin } from './http/routes.js';
@@ -66,11 +67,12 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   const { db } = database;
   const devIssuer = env.AUTH_MODE === 'dev' ? await openDevIssuer(db, env.issuer, env.OIDC_AUDIENCE) : null;
   const accessTokens = await openAccessTokens(db, { audience: env.OIDC_AUDIENCE, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS });
+  const accessFacts = await openAccessFacts(database);
   const verifier = bearerVerifier({
     issuer: env.issuer,
     audience: env.OIDC_AUDIENCE,
     jwks: devIssuer ? devIssuer.jwks : new URL(env.OIDC_JWKS_URL ?? ''),
-    appTokens: { jwks: accessTokens.jwks, isActive: (appId) => appIsActive(db, appId) },
+    appTokens: { jwks: accessTokens.jwks, isActive: async (appId) => (await accessFacts.app(appId))?.appActive === true },
   });
   const registry = connectorRegistry(db, connectors);
   const auditWriter: AuditWriter = discardAuditForBenchmark ? { record: async () => {}, close: async () => {} } : createAuditWriter(db);
@@ -93,6 +95,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       maxAliasesPlugin({ n: env.MAX_QUERY_ALIASES }),
       rateLimitPlugin({ store: rateLimitStore, capacity: env.RATE_LIMIT_CAPACITY, restorePerSecond: env.RATE_LIMIT_RESTORE_PER_SECOND }),
       accessAuditPlugin(auditWriter),
+      accessFactsPlugin(accessFacts),
     ],
     context: async ({ request }) => {
       let actor: Actor;
@@ -114,10 +117,10 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         env,
         meta,
         loaders: createLoaders(db, registry, meta),
-        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null),
+        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts),
         accessLog: new AccessLog(actor, requestId),
       };
     },
   });
-  return { yoga, devIssuer, close: async () => void (await Promise.all([auditWriter.close(), rateLimitStore.close()])) };
+  return { yoga, devIssuer, close: async () => void (await Promise.all([auditWriter.close(), rateLimitStore.close(), accessFacts.close()])) };
 }

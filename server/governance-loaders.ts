@@ -1,10 +1,11 @@
 // Per-request batching for governance reads (suppliers, pairings, apps) and for the facts behind a
-// supplier app's access decisions, so the permission rules cost one query per request, not per field.
+// supplier app's access decisions (cached across requests by auth/access-facts.ts), so the permission
+// rules cost no query per field.
 import DataLoader from 'dataloader';
 import type { Db } from './db/client.js';
+import type { AccessFacts } from './auth/access-facts.js';
 import type { AppFacts, EnablementFacts } from './domain/access.js';
 import { appsById, appsOfSuppliers, type ClientAppRow } from './domain/governance/client-apps.js';
-import { enablementsFor, loadAppFacts } from './domain/governance/enablements.js';
 import { pairingHistories, pairingsOfSuppliers, scopesOfSuppliers, suppliersById, type PairingRow, type SupplierRow } from './domain/governance/suppliers.js';
 
 type Grouped<T> = DataLoader<string, T[]>;
@@ -16,7 +17,7 @@ function groupedLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyO
   });
 }
 
-export function createGovernanceLoaders(db: Db, appId: string | null) {
+export function createGovernanceLoaders(db: Db, appId: string | null, accessFacts: AccessFacts) {
   return {
     supplier: new DataLoader<string, SupplierRow | null>(async (ids) => {
       const found = await suppliersById(db, ids);
@@ -30,14 +31,12 @@ export function createGovernanceLoaders(db: Db, appId: string | null) {
     historyOfPairing: groupedLoader((ids) => pairingHistories(db, ids), (r) => r.pairingId),
     scopesOfSupplier: groupedLoader((ids) => scopesOfSuppliers(db, ids), (r) => r.supplierId),
     appsOfSupplier: groupedLoader((ids) => appsOfSuppliers(db, ids), (r) => r.supplierId),
-    /** The calling app's facts (null for people); loaded at most once per request. */
-    callerAppFacts: new DataLoader<string, AppFacts | null>(async (ids) => Promise.all(ids.map((id) => loadAppFacts(db, id)))),
-    /** The calling app's enablement at each practice. */
-    callerEnablement: new DataLoader<string, EnablementFacts | null>(async (odsCodes) => {
-      if (!appId) return odsCodes.map(() => null);
-      const found = await enablementsFor(db, appId, odsCodes);
-      return odsCodes.map((ods) => found.get(ods) ?? null);
-    }),
+    /** The calling app's facts (null for people): from the process's access facts, kept fresh by the database. */
+    callerAppFacts: { load: (id: string): Promise<AppFacts | null> => accessFacts.app(id) },
+    /** The calling app's enablement at a practice. */
+    callerEnablement: {
+      load: (odsCode: string): Promise<EnablementFacts | null> => (appId ? accessFacts.enablement(appId, odsCode) : Promise.resolve(null)),
+    },
   };
 }
 

@@ -46,29 +46,31 @@ function unverifiedClaims(token: string): { iss?: string; exp?: number } {
   }
 }
 
-/** How many verified app access tokens are remembered (under a kilobyte each). */
-const VERIFIED_APP_TOKENS = 1000;
+/** How many verified tokens of each kind are remembered (under a kilobyte each). */
+const VERIFIED_TOKENS = 1000;
 
 /**
- * Supplier apps send the same access token on every request until it expires. Its signature and
- * claims are verified once (the platform's keys are fixed for the process) and the grant reused
- * while the token is unexpired; after that the full check runs again and gives its usual answer.
- * Whether the app is still active is asked on every request regardless.
+ * Callers send the same token on every request until it expires. Its signature and claims are
+ * verified once and what they grant reused while the token is unexpired; after that the full check
+ * runs again and gives its usual answer. For apps, whether the app is still active is asked on
+ * every request regardless. (The keys that sign platform tokens are fixed for the process; a
+ * person's token stays valid until it expires whatever happens to the issuer's key set, as a
+ * stateless bearer token does.)
  */
-function verifiedAppTokens() {
-  const grants = new Map<string, { grant: AppGrant; exp: number }>();
+function verifiedTokens<T>() {
+  const verified = new Map<string, { value: T; exp: number }>();
   return {
-    get(token: string): AppGrant | undefined {
-      const entry = grants.get(token);
+    get(token: string): T | undefined {
+      const entry = verified.get(token);
       if (!entry) return undefined;
-      if (Date.now() / 1000 < entry.exp) return entry.grant;
-      grants.delete(token);
+      if (Date.now() / 1000 < entry.exp) return entry.value;
+      verified.delete(token);
       return undefined;
     },
-    set(token: string, grant: AppGrant, exp: number | undefined): void {
+    set(token: string, value: T, exp: number | undefined): void {
       if (typeof exp !== 'number') return;
-      if (grants.size >= VERIFIED_APP_TOKENS) grants.delete(grants.keys().next().value!);
-      grants.set(token, { grant, exp });
+      if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+      verified.set(token, { value, exp });
     },
   };
 }
@@ -77,8 +79,9 @@ export function bearerVerifier(options: { issuer: string; audience: string; jwks
   const keys: JWTVerifyGetKey =
     options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
   const apps = options.appTokens
-    ? { isActive: options.appTokens.isActive, keys: createLocalJWKSet(options.appTokens.jwks), verified: verifiedAppTokens() }
+    ? { isActive: options.appTokens.isActive, keys: createLocalJWKSet(options.appTokens.jwks), verified: verifiedTokens<AppGrant>() }
     : null;
+  const people = verifiedTokens<Actor>();
   return {
     async actorFor(authorization) {
       if (!authorization) return ANONYMOUS;
@@ -97,6 +100,8 @@ export function bearerVerifier(options: { issuer: string; audience: string; jwks
         if (!(await apps.isActive(grant.appId))) throw new AuthenticationError('This app has been revoked.');
         return { kind: 'SUPPLIER_APP', appId: grant.appId, supplierId: grant.supplierId, scopes: [...grant.scopes] };
       }
+      const known = people.get(token);
+      if (known) return { ...known };
       const { payload } = await verified(
         jwtVerify(token, keys, {
           issuer: options.issuer,
@@ -108,7 +113,9 @@ export function bearerVerifier(options: { issuer: string; audience: string; jwks
       const claims = PersonClaims.safeParse(payload);
       if (!claims.success) throw new AuthenticationError('Token does not carry a recognised role.');
       const practiceOds = claims.data.ods ? normaliseOdsCode(claims.data.ods) : null;
-      return { kind: 'PERSON', id: claims.data.sub, name: claims.data.name, role: claims.data.role, practiceOds };
+      const person: Actor = { kind: 'PERSON', id: claims.data.sub, name: claims.data.name, role: claims.data.role, practiceOds };
+      people.set(token, person, payload.exp);
+      return person;
     },
   };
 }

@@ -19,12 +19,6 @@ export async function findClientApp(db: Db, appId: string): Promise<ClientAppRec
   return row ?? null;
 }
 
-/** Checked on every API request, so revoking an app stops its unexpired access tokens at once. */
-export async function appIsActive(db: Db, appId: string): Promise<boolean> {
-  const [row] = await db.select({ status: clientApps.status }).from(clientApps).where(eq(clientApps.id, appId));
-  return row?.status === 'ACTIVE';
-}
-
 /** Scopes NHS England has granted the supplier (requested ones not yet granted are left out). */
 /**
  * Records a client assertion's jti; false when it was already used. The primary key makes this

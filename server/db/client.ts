@@ -20,12 +20,26 @@ export interface DatabaseOptions {
   maxConnections?: number;
 }
 
+/** What a listener on a notification channel hears: notifications, and whether it can hear them. */
+export interface ChannelHandlers {
+  notified(payload: string): void;
+  /** Listening (again): anything sent while not listening was missed. */
+  listening(): void;
+  /** Not listening until `listening` is called again. */
+  lost(): void;
+}
+
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
   ping(): Promise<void>;
+  /** LISTEN on a channel (own connection on PostgreSQL, reconnected when lost); resolves to a stop function. */
+  listen(channel: string, handlers: ChannelHandlers): Promise<() => Promise<void>>;
 }
+
+const CHANNEL = /^[a-z_]+$/;
+const RELISTEN_MS = 500;
 
 const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -44,11 +58,43 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
     const db = drizzle(client, { schema, logger }) as unknown as Db;
     await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    const url = options.url;
     return {
       db,
       kind: 'postgres',
       close: () => client.end({ timeout: 5 }),
       ping: async () => void (await client`select 1`),
+      async listen(channel, handlers) {
+        if (!CHANNEL.test(channel)) throw new Error(`unexpected channel name ${channel}`);
+        let stopped = false;
+        // `onnotify` is the driver's own hook for notifications (its typings leave it out).
+        const listenerOptions: Parameters<typeof postgres>[1] & { onnotify(name: string, payload: string): void } = {
+          max: 1,
+          idle_timeout: 0,
+          max_lifetime: null,
+          onnotice: () => {},
+          onnotify: (name, payload) => void (name === channel && handlers.notified(payload)),
+          onclose: () => {
+            handlers.lost();
+            if (!stopped) setTimeout(() => void connect(), RELISTEN_MS).unref();
+          },
+          connection: { application_name: 'gp-open-integration-listener' },
+        };
+        const listener = postgres(url, listenerOptions);
+        async function connect(): Promise<void> {
+          try {
+            await listener.unsafe(`listen ${channel}`);
+            handlers.listening();
+          } catch {
+            handlers.lost(); // onclose retries
+          }
+        }
+        await connect();
+        return async () => {
+          stopped = true;
+          await listener.end({ timeout: 1 });
+        };
+      },
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -64,5 +110,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     kind: 'pglite',
     close: () => client.close(),
     ping: async () => void (await client.query('select 1')),
+    async listen(channel, handlers) {
+      // One process owns the embedded database: the notification arrives with the writing query.
+      const stop = await client.listen(channel, (payload) => handlers.notified(payload));
+      handlers.listening();
+      return async () => {
+        if (!client.closed) await stop();
+      };
+    },
   };
 }

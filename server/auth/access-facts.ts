@@ -1,0 +1,71 @@
+// What NHS England and the practices decided about each supplier app (app status, pairing stages,
+// granted scopes, enablements), kept in memory between requests so a record request does not
+// re-read them. They change only through governance writes, and every such write notifies the
+// database channel `access_facts_changed` (triggers in the 0002 migration) when it commits; every
+// API process listens and drops everything it holds. While a process is not listening (starting,
+// or its listening connection is lost) it caches nothing and reads the facts on every request.
+// A mutation served by this process also drops them before its response, without waiting for the
+// notification, so the caller's next request already sees its own change.
+import type { ChannelHandlers, Database, Db } from '../db/client.js';
+import type { AppFacts, EnablementFacts } from '../domain/access.js';
+import { enablementsFor, loadAppFacts } from '../domain/governance/enablements.js';
+
+export const ACCESS_FACTS_CHANNEL = 'access_facts_changed';
+/** Apps (and app x practice enablements) remembered; beyond this the oldest are dropped. */
+const MAX_ENTRIES = 10_000;
+
+export interface AccessFacts {
+  app(appId: string): Promise<AppFacts | null>;
+  enablement(appId: string, odsCode: string): Promise<EnablementFacts | null>;
+  /** Forget everything (a governance change may have happened). */
+  clear(): void;
+  close(): Promise<void>;
+}
+
+function boundedSet<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
+  map.set(key, value);
+  return value;
+}
+
+export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>): Promise<AccessFacts> {
+  const db: Db = database.db;
+  const apps = new Map<string, Promise<AppFacts | null>>();
+  const enablements = new Map<string, Promise<EnablementFacts | null>>();
+  let listening = false;
+
+  const clear = () => {
+    apps.clear();
+    enablements.clear();
+  };
+  const handlers: ChannelHandlers = {
+    notified: clear,
+    listening: () => {
+      clear(); // whatever changed while not listening went unheard
+      listening = true;
+    },
+    lost: () => {
+      listening = false;
+      clear();
+    },
+  };
+  const stop = await database.listen(ACCESS_FACTS_CHANNEL, handlers);
+
+  /** A read that fails is not remembered, so the next request tries again. */
+  function cached<V>(map: Map<string, Promise<V>>, key: string, load: () => Promise<V>): Promise<V> {
+    if (!listening) return load();
+    const known = map.get(key);
+    if (known) return known;
+    const loading = load();
+    loading.catch(() => map.get(key) === loading && map.delete(key));
+    return boundedSet(map, key, loading);
+  }
+
+  return {
+    app: (appId) => cached(apps, appId, () => loadAppFacts(db, appId)),
+    enablement: (appId, odsCode) =>
+      cached(enablements, `${appId}|${odsCode}`, async () => (await enablementsFor(db, appId, [odsCode])).get(odsCode) ?? null),
+    clear,
+    close: () => stop(),
+  };
+}
