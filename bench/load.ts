@@ -69,3 +69,21 @@ export function figures(name: string, rounds: readonly Round[]): Figures {
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
   };
 }
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** Min, median and max of per-round values (the median of an even count is the mean of the middle two). */
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { min: sorted[0] ?? NaN, median, max: sorted[sorted.length - 1] ?? NaN };
+}
+
+export const formatSpread = (s: Spread, digits = 2) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+
+export const p50Of = (round: Round) => percentile([...round.latencies].sort((a, b) => a - b), 0.5);

@@ -3,6 +3,8 @@
 // It has no authentication, no permission checks, no audit and no section statuses: it answers
 // what the tables hold. The sandbox tables carry no foreign keys, so the relations PostGraphile
 // needs (patient -> section rows) are declared here as smart tags, not in the database.
+// Queries: bench/queries.ts.
+import './node20-promise-resolvers.js';
 import { createServer } from 'node:http';
 import { postgraphile } from 'postgraphile';
 import { makePgService } from 'postgraphile/adaptors/pg';
@@ -11,9 +13,11 @@ import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { jsonPgSmartTags } from 'postgraphile/utils';
 import { loadEnv } from '../server/env.js';
 
-export const SECTION_TABLES = [
-  'allergies', 'medications', 'problems', 'immunisations', 'consultations', 'investigations', 'referrals', 'observations', 'diary_entries',
-] as const;
+/** Each section table and the date column our API orders it by (newest first; diary soonest first). */
+const SECTION_ORDER: Record<string, string> = {
+  allergies: 'asserted_date', medications: 'start_date', problems: 'onset_date', immunisations: 'date', consultations: 'date',
+  investigations: 'date', referrals: 'date', observations: 'date', diary_entries: 'planned_date',
+};
 
 const env = loadEnv();
 if (!env.DATABASE_URL) throw new Error('the PostGraphile benchmark server needs DATABASE_URL');
@@ -22,7 +26,14 @@ const relations = jsonPgSmartTags({
   version: 1,
   config: {
     class: Object.fromEntries(
-      SECTION_TABLES.map((table) => [`sandbox.${table}`, { tags: { foreignKey: '(nhs_number) references sandbox.patients (nhs_number)' } }]),
+      Object.entries(SECTION_ORDER).map(([table, date]) => [
+        `sandbox.${table}`,
+        {
+          tags: { foreignKey: '(nhs_number) references sandbox.patients (nhs_number)' },
+          // PostGraphile orders only by indexed columns unless told; order as our API does.
+          attribute: { [date]: { tags: { behavior: '+orderBy' } } },
+        },
+      ]),
     ),
   },
 });

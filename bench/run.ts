@@ -1,43 +1,49 @@
-// npm run bench [-- --seconds 10 --connections 16 --patients 2000 --scenarios abcde --warm-up 3 --profile <dir> --verbose]
-// Starts the API on a real PostgreSQL with a seeded data set and drives the patient-record query
-// over HTTP: (a) the hand-written SQL baseline through the same HTTP stack, (b) GraphQL as a
-// supplier developer, (c) GraphQL as a supplier app with an access token from /oauth2/token, and
-// (d) the same app against a second server whose audit writer drops events, to show what audit
-// costs. (c) and (d) run first, in short alternating rounds (c d d c ...), so both see the same
-// machine. Prints requests/s, p50 and p99 for each, their ratio to the baseline, and the CPU each
-// request cost the API process and PostgreSQL. No thresholds here: the figures are for reading, on
-// whatever machine runs them. (e) then reads the record through the GP Connect connector against
-// a local fake provider (bench/gp-connect.ts, in process, one request at a time).
-// --profile <dir> writes a V8 CPU profile of each server process (node --cpu-prof); --verbose
-// prints each round as it ends.
-import { spawn } from 'node:child_process';
+// npm run bench [-- --rounds 5 --round-seconds 2 --connections 16 --patients 2000 --scenarios apcdblLqij --database gpoi_bench
+//                  --warm-up 2 --profile <dir> --verbose]   (add e for the GP Connect scenario)
+// Seeds a data set into its own database on the local PostgreSQL, starts the API, the same API with
+// audit discarded, and PostGraphile v5 over the same sandbox tables, each in its own process, and
+// drives them over loopback HTTP with autocannon:
+//   a  baseline: the record by one hand-written SQL statement, through the API's HTTP stack
+//   p  PostGraphile: the closest equivalent record query (no auth, permissions, audit or statuses)
+//   c  the record query as a supplier app (real access token from /oauth2/token), audited
+//   d  the same, on the server whose audit writer drops events (what audit costs)
+//   b  the record query as a person (the developer), audited
+//   l  the supplier app's page of 10 patients with every section;  L  the same with 100
+//   q  PostGraphile's page of 100 patients with every section
+//   i  the baseline on one connection (idle-server latency);  j  the supplier app's record, likewise
+//   e  the record through the GP Connect connector against a local fake provider (in process)
+// Every scenario runs once per round, rounds interleaved (a p c d ... a p c d ...), so each round's
+// ratios compare scenarios that saw the same machine; figures are min/median/max over rounds. CPU
+// per request of the serving process and of PostgreSQL comes from /proc, SQL statements per request
+// from the API's own count. No thresholds: the figures are for reading, on whatever machine runs them.
 import postgres from 'postgres';
 import { openDatabase } from '../server/db/client.js';
 import { loadEnv } from '../server/env.js';
-import { seedSandbox } from '../server/seed/seed.js';
 import { progressReporter } from '../server/seed/progress.js';
+import { seedSandbox } from '../server/seed/seed.js';
 import { RECORD_QUERY } from '../test/support/queries.js';
 import { cpuMark, cpuSince } from './cpu.js';
 import { benchGpConnect, formatGpConnectBench } from './gp-connect.js';
-import { drive, figures, type Figures, type Round, type Scenario } from './load.js';
+import { drive, figures, formatSpread, p50Of, spread, type Round, type Scenario } from './load.js';
+import { startProcess, type BenchServer } from './processes.js';
+import { PAGE_QUERY, PG_PAGE_QUERY, PG_RECORD_QUERY } from './queries.js';
 import { supplierAppToken } from './supplier-app.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
-const seconds = Number(arg('seconds', '10'));
+const rounds = Number(arg('rounds', '5'));
+const roundSeconds = Number(arg('round-seconds', '2'));
 const connections = Number(arg('connections', '16'));
 const patients = Number(arg('patients', '2000'));
-const only = arg('scenarios', 'abcde');
-const warmUpSeconds = Number(arg('warm-up', '3'));
+const only = arg('scenarios', 'apcdblLqij');
+const warmUpSeconds = Number(arg('warm-up', '2'));
 const profileDir = arg('profile', '');
 const verbose = process.argv.includes('--verbose');
-const ROTATION = 200;
-/** (c) and (d) alternate in rounds of about this length. */
-const ROUND_SECONDS = 2;
 /** Its own database, so runs on a shared PostgreSQL can be kept apart. */
 const DATABASE = arg('database', 'gpoi_bench');
+const ROTATION = 200;
 
 // Supplier apps are metered; the benchmark servers get a budget no run can exhaust, so they measure
 // throughput rather than the rate limit. The public URL is fixed so client assertions name the same
@@ -46,8 +52,7 @@ const RATE_LIMIT = { RATE_LIMIT_CAPACITY: '1000000000', RATE_LIMIT_RESTORE_PER_S
 const PUBLIC_URL = 'http://bench.localhost';
 
 const env = loadEnv();
-const adminUrl = env.TEST_DATABASE_URL;
-const benchUrl = new URL(adminUrl);
+const benchUrl = new URL(env.TEST_DATABASE_URL);
 benchUrl.pathname = `/${DATABASE}`;
 
 interface DataSet {
@@ -56,7 +61,7 @@ interface DataSet {
 }
 
 async function prepareDatabase(): Promise<DataSet> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(env.TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
   const [exists] = await admin`select 1 from pg_database where datname = ${DATABASE}`;
   if (!exists) await admin.unsafe(`create database ${DATABASE}`);
   await admin.end();
@@ -73,180 +78,194 @@ async function prepareDatabase(): Promise<DataSet> {
   return { numbers: rows.map((r) => r.nhs_number as string), practices: [...practices.values()] };
 }
 
-interface BenchServer {
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
+const apiEnv = {
+  DATABASE_URL: benchUrl.toString(), SEED_ON_START: 'false', LOG_LEVEL: 'error', NODE_ENV: 'test', PUBLIC_URL, ACCESS_TOKEN_TTL_SECONDS: '3600', ...RATE_LIMIT,
+};
+const startApi = (discardAudit: boolean) => startProcess('bench/server.ts', discardAudit ? ['--discard-audit'] : [], apiEnv, profileDir);
+const startPostGraphile = () => startProcess('bench/postgraphile-server.ts', [], { DATABASE_URL: benchUrl.toString(), NODE_ENV: 'production' }, profileDir);
 
-async function startServer(options: { discardAudit: boolean }): Promise<BenchServer> {
-  const nodeArgs = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), 'bench/server.ts'];
-  const child = spawn(process.execPath, [...nodeArgs, ...(options.discardAudit ? ['--discard-audit'] : [])], {
-    env: {
-      DATABASE_URL: benchUrl.toString(),
-      SEED_ON_START: 'false',
-      LOG_LEVEL: 'error',
-      NODE_ENV: 'test',
-      PUBLIC_URL,
-      ACCESS_TOKEN_TTL_SECONDS: '3600',
-      ...RATE_LIMIT,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`benchmark server exited (${code})`)));
-  });
-  return {
-    port,
-    pid: child.pid!,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+type Json = { data?: unknown; errors?: unknown };
+/** A value inside a JSON answer, or undefined. */
+const at = (value: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+const lengthAt = (value: unknown, ...path: string[]) => {
+  const list = at(value, ...path);
+  return Array.isArray(list) ? list.length : -1;
+};
 
 interface Target {
   key: string;
   server: BenchServer;
   scenario: Scenario;
+  /** Does a response carry what was asked for? (A refusal is still HTTP 200.) */
+  answered(json: Json, n: number): boolean;
   audited: boolean;
+  connections: number;
+  /** Patients per response, for CPU per patient. */
+  patientsPerRequest: number;
+  /** The server counts its SQL statements (our API). */
+  countsStatements: boolean;
 }
 
-/** Every patient once before the load: a refusal would still be HTTP 200, so look at the answers. */
-async function check({ server, scenario }: Target): Promise<void> {
-  const count = scenario.method === 'POST' ? data.numbers.length : 1;
+interface RoundResult extends Round {
+  apiMs: number | null;
+  databaseMs: number | null;
+  statements: number | null;
+  auditEvents: number;
+  auditCommits: number;
+}
+
+const results = new Map<string, RoundResult[]>();
+const data = await prepareDatabase();
+const pick = (n: number) => data.numbers[n % data.numbers.length] as string;
+const practiceFor = (n: number) => data.practices[n % data.practices.length]!.odsCode;
+const sql = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} });
+
+async function statementsOf(target: Target): Promise<number | null> {
+  if (!target.countsStatements) return null;
+  const response = await fetch(`http://127.0.0.1:${target.server.port}/bench/statements`);
+  return ((await response.json()) as { statements: number }).statements;
+}
+
+/** Every request shape once before the load, checking the answers. */
+async function check(target: Target): Promise<void> {
+  const count = target.scenario.method === 'POST' ? Math.min(ROTATION, 40) : 1;
   for (let n = 0; n < count; n++) {
-    const { path, body, headers } = scenario.request(n);
-    const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
-      method: scenario.method,
+    const { path, body, headers } = target.scenario.request(n);
+    const response = await fetch(`http://127.0.0.1:${target.server.port}${path}`, {
+      method: target.scenario.method,
       body,
       headers: { 'content-type': 'application/json', ...headers },
     });
-    const json = (await response.json()) as { data?: { patient?: { nhsNumber?: string } }; errors?: unknown };
-    if (!response.ok || json.errors || !json.data?.patient?.nhsNumber) {
-      throw new Error(`${scenario.name}: request ${n} did not return a record: ${response.status} ${JSON.stringify(json).slice(0, 400)}`);
+    const json = (await response.json()) as Json;
+    if (!response.ok || json.errors || !target.answered(json, n)) {
+      throw new Error(`${target.scenario.name}: request ${n} was not answered: ${response.status} ${JSON.stringify(json).slice(0, 400)}`);
     }
   }
 }
 
-/** What a scenario's rounds cost: CPU of the API process and of PostgreSQL, and audit appends. */
-interface Costs {
-  apiMs: number;
-  databaseMs: number;
-  cpuKnown: boolean;
-  auditEvents: number;
-  auditCommits: number;
-  seconds: number;
-}
-
-const rounds = new Map<string, Round[]>();
-const costs = new Map<string, Costs>();
-
-/** One measured round, with the CPU and the audit appends it caused. */
-async function round(target: Target, roundSeconds: number): Promise<void> {
+async function round(target: Target): Promise<void> {
   const [head] = await sql`select coalesce(max(seq), 0)::int as seq from audit_events`;
+  const statementsBefore = await statementsOf(target);
   const cpu = await cpuMark(sql, DATABASE, target.server.pid);
-  const result = await drive(target.server.port, target.scenario, roundSeconds, connections);
+  const load = await drive(target.server.port, target.scenario, roundSeconds, target.connections);
   const used = cpu && (await cpuSince(sql, DATABASE, target.server.pid, cpu));
-  // Events committed in one append transaction share its timestamp.
+  const statementsAfter = await statementsOf(target);
+  // Events committed in one append share its timestamp.
   const [appended] = await sql`select count(*)::int as events, count(distinct at)::int as commits from audit_events where seq > ${head!.seq as number}`;
-  rounds.set(target.key, [...(rounds.get(target.key) ?? []), result]);
-  if (verbose) console.log(`round ${target.key}: ${(result.latencies.length / roundSeconds).toFixed(0)} req/s, CPU ${used ? `${used.server} + ${used.database} ms` : 'unknown'}`);
-  const sum = costs.get(target.key) ?? { apiMs: 0, databaseMs: 0, cpuKnown: true, auditEvents: 0, auditCommits: 0, seconds: 0 };
-  costs.set(target.key, {
-    apiMs: sum.apiMs + (used?.server ?? 0),
-    databaseMs: sum.databaseMs + (used?.database ?? 0),
-    cpuKnown: sum.cpuKnown && Boolean(used),
-    auditEvents: sum.auditEvents + (appended!.events as number),
-    auditCommits: sum.auditCommits + (appended!.commits as number),
-    seconds: sum.seconds + roundSeconds,
-  });
+  const result: RoundResult = {
+    ...load,
+    apiMs: used ? used.server : null,
+    databaseMs: used ? used.database : null,
+    // The reads of /bench/statements themselves run none.
+    statements: statementsBefore !== null && statementsAfter !== null ? statementsAfter - statementsBefore : null,
+    auditEvents: appended!.events as number,
+    auditCommits: appended!.commits as number,
+  };
+  results.set(target.key, [...(results.get(target.key) ?? []), result]);
+  if (verbose) console.log(`round ${target.key}: ${(load.latencies.length / roundSeconds).toFixed(0)} req/s, CPU ${used ? `${used.server} + ${used.database} ms` : 'unknown'}`);
 }
 
-function report(targets: readonly Target[]): Map<string, Figures> {
-  const results = new Map(targets.filter((t) => rounds.has(t.key)).map((t) => [t.key, figures(t.scenario.name, rounds.get(t.key)!)]));
-  const baseline = results.get('a');
-  console.log(`\n${seconds} s per scenario ((c) and (d) alternating in rounds of ~${ROUND_SECONDS} s), ${connections} connections, loopback HTTP, ${ROTATION} patients in rotation`);
-  console.log(`RATE_LIMIT_CAPACITY and RATE_LIMIT_RESTORE_PER_SECOND are ${RATE_LIMIT.RATE_LIMIT_CAPACITY} on the benchmark servers, so throughput is measured, not the supplier-app budget\n`);
-  console.log(`${'scenario'.padEnd(46)}  req/s   p50 ms   p99 ms   to baseline   CPU ms/request (API + PostgreSQL)`);
-  for (const t of targets) {
-    const r = results.get(t.key);
-    if (!r) continue;
-    const c = costs.get(t.key)!;
-    const ratio = baseline ? `${(r.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}x` : '-';
-    const cpu = c.cpuKnown ? `${(c.apiMs / r.requests).toFixed(2)} + ${(c.databaseMs / r.requests).toFixed(2)}` : '-';
-    const flags = r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : '';
-    console.log(`${r.name.padEnd(46)} ${r.requestsPerSecond.toFixed(0).padStart(6)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}   ${ratio.padStart(11)}   ${cpu}${flags}`);
-  }
-  for (const t of targets) {
-    const r = results.get(t.key);
-    const c = costs.get(t.key);
-    if (!r || !c || !t.audited) continue;
-    const perCommit = c.auditCommits ? `, ${(r.requests / c.auditCommits).toFixed(1)} requests per transaction` : '';
-    console.log(`audit ${t.key}: ${c.auditEvents} events in ${c.auditCommits} append transactions (${(c.auditCommits / c.seconds).toFixed(0)}/s${perCommit})`);
-  }
-  return results;
-}
-
-const recordRequest = (token: string) => (n: number) => ({
-  path: '/graphql',
-  body: JSON.stringify({ query: RECORD_QUERY, variables: { nhsNumber: pick(n) } }),
-  headers: { authorization: `Bearer ${token}` },
-});
-
-const data = await prepareDatabase();
-const pick = (n: number) => data.numbers[n % data.numbers.length] as string;
-const sql = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} });
-const [audited, unaudited] = await Promise.all([startServer({ discardAudit: false }), startServer({ discardAudit: true })]);
+const [api, unaudited, peer] = await Promise.all([startApi(false), only.includes('d') ? startApi(true) : null, startPostGraphile()]);
 let targets: Target[] = [];
 try {
-  const base = `http://127.0.0.1:${audited.port}`;
+  const base = `http://127.0.0.1:${api.port}`;
   const developer = ((await (await fetch(`${base}/dev-issuer/token?person=developer`)).json()) as { access_token: string }).access_token;
   const { token: appToken } = await supplierAppToken(base, PUBLIC_URL, data.practices);
   console.log(`supplier app enabled at ${data.practices.map((p) => p.odsCode).join(', ')}; access token from /oauth2/token`);
+  const gql = (token: string | null, query: string, variables: (n: number) => Record<string, unknown>) => (n: number) => ({
+    path: '/graphql',
+    body: JSON.stringify({ query, variables: variables(n) }),
+    headers: (token ? { authorization: `Bearer ${token}` } : {}) as Record<string, string>,
+  });
+  const record = (n: number) => ({ nhsNumber: pick(n) });
+  const page = (first: number) => (n: number) => ({ odsCode: practiceFor(n), first });
+  const isRecord = (json: Json) => Boolean(at(json.data, 'patient', 'nhsNumber'));
+  const isPage = (first: number) => (json: Json) => lengthAt(json.data, 'practice', 'patients', 'edges') === first;
+  const base16 = { connections, patientsPerRequest: 1, audited: false, countsStatements: false };
   const all: Target[] = [
-    { key: 'a', server: audited, audited: false, scenario: { name: '(a) baseline: hand-written SQL', method: 'GET', request: (n) => ({ path: `/baseline/record?nhs=${pick(n)}` }) } },
-    { key: 'b', server: audited, audited: true, scenario: { name: '(b) GraphQL record, developer (audited)', method: 'POST', request: recordRequest(developer) } },
-    { key: 'c', server: audited, audited: true, scenario: { name: '(c) GraphQL record, supplier app (audited)', method: 'POST', request: recordRequest(appToken) } },
-    { key: 'd', server: unaudited, audited: false, scenario: { name: '(d) GraphQL record, supplier app (unaudited)', method: 'POST', request: recordRequest(appToken) } },
+    { ...base16, key: 'a', server: api, answered: (j) => Boolean(at(j.data, 'patient')), scenario: { name: 'a  baseline: hand-written SQL', method: 'GET', request: (n) => ({ path: `/baseline/record?nhs=${pick(n)}` }) } },
+    { ...base16, key: 'p', server: peer, answered: (j) => Boolean(at(j.data, 'patientByNhsNumber', 'nhsNumber')), scenario: { name: 'p  PostGraphile v5 record', method: 'POST', request: gql(null, PG_RECORD_QUERY, record) } },
+    { ...base16, key: 'c', server: api, audited: true, countsStatements: true, answered: isRecord, scenario: { name: 'c  record, supplier app (audited)', method: 'POST', request: gql(appToken, RECORD_QUERY, record) } },
+    ...(unaudited ? [{ ...base16, key: 'd', server: unaudited, countsStatements: true, answered: isRecord, scenario: { name: 'd  record, supplier app (audit discarded)', method: 'POST' as const, request: gql(appToken, RECORD_QUERY, record) } }] : []),
+    { ...base16, key: 'b', server: api, audited: true, countsStatements: true, answered: isRecord, scenario: { name: 'b  record, developer (audited)', method: 'POST', request: gql(developer, RECORD_QUERY, record) } },
+    { ...base16, key: 'l', server: api, audited: true, countsStatements: true, patientsPerRequest: 10, answered: isPage(10), scenario: { name: 'l  page of 10, supplier app (audited)', method: 'POST', request: gql(appToken, PAGE_QUERY, page(10)) } },
+    { ...base16, key: 'L', server: api, audited: true, countsStatements: true, patientsPerRequest: 100, answered: isPage(100), scenario: { name: 'L  page of 100, supplier app (audited)', method: 'POST', request: gql(appToken, PAGE_QUERY, page(100)) } },
+    { ...base16, key: 'q', server: peer, patientsPerRequest: 100, answered: (j) => lengthAt(j.data, 'allPatients', 'nodes') === 100, scenario: { name: 'q  PostGraphile v5 page of 100', method: 'POST', request: gql(null, PG_PAGE_QUERY, page(100)) } },
+    { ...base16, key: 'i', server: api, connections: 1, answered: (j) => Boolean(at(j.data, 'patient')), scenario: { name: 'i  baseline, one connection (idle)', method: 'GET', request: (n) => ({ path: `/baseline/record?nhs=${pick(n)}` }) } },
+    { ...base16, key: 'j', server: api, connections: 1, audited: true, countsStatements: true, answered: isRecord, scenario: { name: 'j  record, supplier app, one connection', method: 'POST', request: gql(appToken, RECORD_QUERY, record) } },
   ];
   targets = all.filter((t) => only.includes(t.key));
-  const byKey = (key: string) => targets.find((t) => t.key === key);
-  const prepare = async (target: Target) => {
+  for (const target of targets) {
     await check(target);
-    await drive(target.server.port, target.scenario, warmUpSeconds, connections); // JIT, connection pools, caches
-  };
-  // (c) and (d) first, so both server processes come to them with the same history, then in short
-  // alternating rounds, so changes in whatever else the machine is doing fall on both alike.
-  const c = byKey('c');
-  const d = byKey('d');
-  for (const target of [c, d]) if (target) await prepare(target);
-  if (c && d) {
-    const perScenario = Math.max(1, Math.round(seconds / ROUND_SECONDS));
-    const order = Array.from({ length: perScenario * 2 }, (_, i) => ((i + 1) % 4 < 2 ? c : d)); // c d d c c d d c ...
-    for (const target of order) await round(target, seconds / perScenario);
-  } else {
-    for (const target of [c, d]) if (target) await round(target, seconds);
+    await drive(target.server.port, target.scenario, warmUpSeconds, target.connections); // JIT, pools, caches
   }
-  for (const target of [byKey('a'), byKey('b')]) {
-    if (!target) continue;
-    await prepare(target);
-    await round(target, seconds);
-  }
+  for (let r = 0; r < rounds; r++) for (const target of targets) await round(target);
 } finally {
-  await Promise.all([audited.stop(), unaudited.stop()]);
+  await Promise.all([api.stop(), unaudited?.stop(), peer.stop()]);
   await sql.end();
 }
 
-const results = report(targets);
-const c = results.get('c');
-const d = results.get('d');
-if (c && d) console.log(`\naudited / unaudited (supplier app): ${(c.requestsPerSecond / d.requestsPerSecond).toFixed(2)}x (target ≥ 0.70)`);
-if (profileDir) console.log(`CPU profiles of the servers: ${profileDir}`);
+// Report.
+const perRound = (key: string, value: (r: RoundResult) => number | null) => (results.get(key) ?? []).map(value).filter((v): v is number => v !== null && Number.isFinite(v));
+const rps = (r: RoundResult) => r.latencies.length / r.seconds;
+console.log(`\n${rounds} rounds of ${roundSeconds} s per scenario, interleaved; ${connections} connections unless noted; loopback HTTP; ${ROTATION} patients in rotation`);
+console.log('figures: median (min–max) over rounds; RATE_LIMIT_* lifted on the API servers, so throughput is measured, not the budget\n');
+console.log(`${'scenario'.padEnd(44)} ${'req/s'.padEnd(22)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}   CPU ms/request (server + PostgreSQL)   SQL/request`);
+for (const t of targets) {
+  const list = results.get(t.key);
+  if (!list) continue;
+  const f = figures(t.scenario.name, list);
+  const requests = (r: RoundResult) => r.latencies.length || NaN;
+  const apiCpu = spread(perRound(t.key, (r) => (r.apiMs === null ? null : r.apiMs / requests(r))));
+  const dbCpu = spread(perRound(t.key, (r) => (r.databaseMs === null ? null : r.databaseMs / requests(r))));
+  const statements = t.countsStatements ? formatSpread(spread(perRound(t.key, (r) => (r.statements === null ? null : r.statements / requests(r))))) : '-';
+  const flags = f.non2xx || f.errors ? `   (non-2xx ${f.non2xx}, errors ${f.errors})` : '';
+  console.log(
+    `${t.scenario.name.padEnd(44)} ${formatSpread(spread(perRound(t.key, rps)), 0).padEnd(22)} ${f.p50.toFixed(1).padStart(7)} ${f.p99.toFixed(1).padStart(7)}   ` +
+      `${apiCpu.median.toFixed(2)} + ${dbCpu.median.toFixed(2)}`.padEnd(39) + statements + flags,
+  );
+}
+for (const t of targets) {
+  const list = results.get(t.key);
+  if (!list || !t.audited) continue;
+  const events = list.reduce((s, r) => s + r.auditEvents, 0);
+  const commits = list.reduce((s, r) => s + r.auditCommits, 0);
+  const requests = list.reduce((s, r) => s + r.latencies.length, 0);
+  console.log(`audit ${t.key}: ${events} events in ${commits} appends (${(requests / Math.max(1, commits)).toFixed(1)} requests per append)`);
+}
+
+/** Per-round ratio of two scenarios (round k of each ran back to back). */
+const ratio = (top: string, bottom: string, value: (r: RoundResult) => number | null) => {
+  const a = results.get(top) ?? [];
+  const b = results.get(bottom) ?? [];
+  const values = a.map((r, k) => {
+    const x = value(r);
+    const y = b[k] ? value(b[k]) : null;
+    return x !== null && y !== null && y !== 0 ? x / y : NaN;
+  });
+  return spread(values.filter(Number.isFinite));
+};
+const has = (...keys: string[]) => keys.every((k) => results.has(k));
+const cpuPerPatient = (t: Target) => (r: RoundResult) => (r.apiMs === null || !r.latencies.length ? null : r.apiMs / r.latencies.length / t.patientsPerRequest);
+console.log('\nissue 7 targets (median (min–max) of per-round figures):');
+if (has('c', 'p')) console.log(`  2. supplier-app record / PostGraphile record, throughput: ${formatSpread(ratio('c', 'p', rps))}   (target ≥ 1.0)`);
+if (has('c', 'a')) console.log(`  2. supplier-app record / baseline, throughput:            ${formatSpread(ratio('c', 'a', rps))}   (target ≥ 0.25)`);
+for (const key of ['c', 'b', 'j']) {
+  if (!has(key)) continue;
+  const list = perRound(key, (r) => (r.statements === null || !r.latencies.length ? null : r.statements / r.latencies.length));
+  console.log(`  3. SQL statements per request, ${key} (audit share included):  ${formatSpread(spread(list))}   (target ≤ 3)`);
+}
+const L = targets.find((t) => t.key === 'L');
+const l = targets.find((t) => t.key === 'l');
+if (L && l) {
+  console.log(`  4. API CPU ms per patient, page of 100 / page of 10:        ${formatSpread(spread(perRound('L', cpuPerPatient(L))), 3)} / ${formatSpread(spread(perRound('l', cpuPerPatient(l))), 3)}   (target: 100 ≤ 10)`);
+  console.log(`     ratio per round (100 / 10):                              ${formatSpread(ratio('L', 'l', (r) => cpuPerPatient(L)(r)))}`);
+}
+if (has('L', 'q')) console.log(`  4. page of 100 / PostGraphile page of 100, throughput:     ${formatSpread(ratio('L', 'q', rps))}   (target ≥ 0.5)`);
+if (has('j', 'i')) console.log(`  5. idle p50, supplier-app record / baseline:               ${formatSpread(ratio('j', 'i', p50Of))}   (target ≤ 2)`);
+if (has('c', 'd')) console.log(`     audited / audit discarded (supplier app), throughput:   ${formatSpread(ratio('c', 'd', rps))}`);
+console.log('\nPostGraphile serves the tables as they are: no authentication, permission checks or audit, no section statuses');
+console.log('(recorded / not supplied / withheld), no mapping to the record model; its record and page read the same rows.');
+if (profileDir) console.log(`CPU profiles of the servers: ${profileDir} (summarise with: npx tsx bench/profile-summary.ts <file>)`);
 if (only.includes('e')) console.log(`\n(e) ${formatGpConnectBench(await benchGpConnect())}`);

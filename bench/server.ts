@@ -1,5 +1,6 @@
 // Benchmark server (child process): the real API and the hand-written baseline on one node:http
-// server, so both go through the same HTTP stack and the same PostgreSQL.
+// server, so both go through the same HTTP stack and the same PostgreSQL. /bench/statements says how
+// many SQL statements the API has run, so the benchmark can report statements per request.
 // `--discard-audit` starts the API with its audit writer swapped for one that drops events, only so
 // the benchmark can show what audit costs. On SIGTERM it stops and exits normally, so a CPU profile
 // (node --cpu-prof) is written.
@@ -13,7 +14,9 @@ import { baselineRecord } from './baseline-record.js';
 const discardAuditForBenchmark = process.argv.includes('--discard-audit');
 const env = loadEnv();
 if (!env.DATABASE_URL) throw new Error('the benchmark server needs DATABASE_URL');
-const database = await openDatabase({ url: env.DATABASE_URL, maxConnections: 10 });
+/** SQL statements the API has sent (BEGIN and COMMIT not included), read by the benchmark at /bench/statements. */
+let statements = 0;
+const database = await openDatabase({ url: env.DATABASE_URL, maxConnections: 10, onStatement: () => void (statements += 1) });
 const sql = postgres(env.DATABASE_URL, { max: 10, onnotice: () => {} });
 const app = await createApp({ env, database, discardAuditForBenchmark });
 const { yoga } = app;
@@ -23,6 +26,7 @@ const server = createServer((req, res) => {
   inFlight += 1;
   res.once('close', () => void (inFlight -= 1));
   const url = new URL(req.url ?? '/', 'http://bench');
+  if (url.pathname === '/bench/statements') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ statements }));
   if (url.pathname !== '/baseline/record') return void yoga(req, res);
   baselineRecord(sql, url.searchParams.get('nhs') ?? '')
     .then((record) => {

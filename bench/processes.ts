@@ -1,0 +1,33 @@
+// The benchmark's server processes: the API (bench/server.ts, optionally with audit discarded) and
+// the PostGraphile peer (bench/postgraphile-server.ts), each printing "listening <port>" when ready.
+import { spawn } from 'node:child_process';
+
+export interface BenchServer {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startProcess(script: string, args: string[], env: Record<string, string>, profileDir: string): Promise<BenchServer> {
+  const nodeArgs = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), script];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
+  });
+  return {
+    port,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
