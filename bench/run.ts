@@ -82,7 +82,7 @@ const apiEnv = {
   DATABASE_URL: benchUrl.toString(), SEED_ON_START: 'false', LOG_LEVEL: 'error', NODE_ENV: 'test', PUBLIC_URL, ACCESS_TOKEN_TTL_SECONDS: '3600', ...RATE_LIMIT,
 };
 const startApi = (discardAudit: boolean) => startProcess('bench/server.ts', discardAudit ? ['--discard-audit'] : [], apiEnv, profileDir);
-const startPostGraphile = () => startProcess('bench/postgraphile-server.ts', [], { DATABASE_URL: benchUrl.toString(), NODE_ENV: 'production' }, profileDir);
+const startPostGraphile = () => startProcess('bench/postgraphile-server.ts', [], { DATABASE_URL: benchUrl.toString(), NODE_ENV: 'test', GRAPHILE_ENV: 'production' }, profileDir);
 
 type Json = { data?: unknown; errors?: unknown };
 /** A value inside a JSON answer, or undefined. */

@@ -7,7 +7,7 @@ import { practicesByOds, registeredPractices, type PracticeRecord } from './doma
 import type { Appointment } from './domain/scheduling.js';
 import type { Section, SectionOptions } from './domain/sections.js';
 import type { ConnectorRegistry } from './systems/registry.js';
-import { ConnectorError, type ClinicalSystemConnector, type RequestMeta } from './systems/types.js';
+import { ConnectorError, type ClinicalSystemConnector, type RequestMeta, type SectionRequest } from './systems/types.js';
 
 export interface SectionKey {
   practice: PracticeRecord;
@@ -28,6 +28,8 @@ export interface AppointmentsKey extends PatientKey {
 
 export interface Loaders {
   connectorFor(practice: PracticeRecord): ClinicalSystemConnector;
+  /** Whether demographics and sections of this practice's patients are read together (see combinedReads). */
+  readsTogether(practice: PracticeRecord): boolean;
   practice: DataLoader<string, PracticeRecord | null>;
   /** NHS number -> registered practice. */
   registration: DataLoader<string, PracticeRecord | null>;
@@ -64,7 +66,62 @@ async function perPractice<K extends { practice: PracticeRecord }, V>(
   return results;
 }
 
+type RecordReads = Awaited<ReturnType<NonNullable<ClinicalSystemConnector['readRecords']>>>;
+
+interface PendingRead {
+  practice: PracticeRecord;
+  connector: ClinicalSystemConnector;
+  numbers: Set<string>;
+  requests: SectionRequest[];
+  done: Promise<RecordReads>;
+  settle: (reads: Promise<RecordReads>) => void;
+}
+
+/**
+ * Demographics and section reads that DataLoader dispatches in the same tick (a page of patients,
+ * or a record whose sections were asked for up front) go to a connector that can answer both at
+ * once as ONE read per practice; other connectors get their usual separate calls.
+ */
+function combinedReads(meta: RequestMeta) {
+  let pending: Map<string, PendingRead> | null = null;
+  function flush() {
+    const reads = pending;
+    pending = null;
+    for (const read of reads?.values() ?? []) read.settle(read.connector.readRecords!(read.practice, [...read.numbers], read.requests, meta));
+  }
+  function pendingFor(practice: PracticeRecord, connector: ClinicalSystemConnector): PendingRead {
+    if (!pending) {
+      pending = new Map();
+      process.nextTick(flush); // after every loader dispatched in this tick has added its keys
+    }
+    let read = pending.get(practice.odsCode);
+    if (!read) {
+      let settle!: PendingRead['settle'];
+      const done = new Promise<RecordReads>((resolve) => (settle = resolve));
+      read = { practice, connector, numbers: new Set(), requests: [], done, settle };
+      pending.set(practice.odsCode, read);
+    }
+    return read;
+  }
+  return {
+    async demographics(practice: PracticeRecord, connector: ClinicalSystemConnector, numbers: string[]) {
+      if (!connector.readRecords) return connector.findPatients(practice, numbers, meta);
+      const read = pendingFor(practice, connector);
+      for (const n of numbers) read.numbers.add(n);
+      return (await read.done).patients;
+    },
+    async sections(practice: PracticeRecord, connector: ClinicalSystemConnector, requests: SectionRequest[]) {
+      if (!connector.readRecords) return connector.readSections(practice, requests, meta);
+      const read = pendingFor(practice, connector);
+      const from = read.requests.length;
+      read.requests.push(...requests);
+      return (await read.done).sections.slice(from, from + requests.length);
+    },
+  };
+}
+
 export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: RequestMeta): Loaders {
+  const reads = combinedReads(meta);
   const patientCacheKey = (k: PatientKey) => `${k.practice.odsCode}|${k.nhsNumber}`;
   const practice = new DataLoader<string, PracticeRecord | null>(async (codes) => {
     const found = await practicesByOds(db, codes);
@@ -72,6 +129,7 @@ export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: Reque
   });
   return {
     connectorFor: (p) => connectors.forPractice(p),
+    readsTogether: (p) => Boolean(connectors.forPractice(p).readRecords),
     practice,
     registration: new DataLoader(async (numbers) => {
       const found = await registeredPractices(db, numbers);
@@ -81,7 +139,7 @@ export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: Reque
     demographics: new DataLoader(
       (keys) =>
         perPractice(keys, () => '', async (practice, group) => {
-          const found = await connectors.forPractice(practice).findPatients(practice, group.map((k) => k.nhsNumber), meta);
+          const found = await reads.demographics(practice, connectors.forPractice(practice), group.map((k) => k.nhsNumber));
           return group.map((k) => found.get(k.nhsNumber) ?? null);
         }),
       { cacheKeyFn: patientCacheKey },
@@ -89,7 +147,7 @@ export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: Reque
     section: new DataLoader(
       (keys) =>
         perPractice(keys, () => '', (practice, group) =>
-          connectors.forPractice(practice).readSections(practice, group.map(({ nhsNumber, section, options }) => ({ nhsNumber, section, options })), meta),
+          reads.sections(practice, connectors.forPractice(practice), group.map(({ nhsNumber, section, options }) => ({ nhsNumber, section, options }))),
         ),
       { cacheKeyFn: (k) => `${patientCacheKey(k)}|${k.section}|${JSON.stringify(k.options)}` },
     ),

@@ -6,6 +6,7 @@ import type { GraphQLContext } from '../context.js';
 import { settle } from '../loaders.js';
 import { ConnectorError } from '../systems/types.js';
 import { errorRefs, fromConnectorError, resolveResultType, typedError, type TypedError } from './errors.js';
+import { prefetchSelectedSections } from './record-sections.js';
 import { PatientType, PracticeType, type PatientNode } from './refs.js';
 
 const GenderEnum = builder.enumType('Gender', { values: ['female', 'male', 'other', 'unknown'] as const });
@@ -57,10 +58,12 @@ builder.queryField('patient', (t) =>
     nullable: true,
     description: 'A patient by NHS number (spaces or dashes allowed), read from their registered practice.',
     args: { nhsNumber: t.arg.string({ required: true }) },
-    resolve: async (_, args, ctx) => {
+    resolve: async (_, args, ctx, info) => {
       const located = await locatePatient(ctx, args.nhsNumber);
       if (!('practice' in located)) return located;
-      const demographics = await settle(ctx.loaders.demographics.load(located));
+      const pending = settle(ctx.loaders.demographics.load(located));
+      prefetchSelectedSections(ctx, located, info); // same tick: one read for the whole record
+      const demographics = await pending;
       if (demographics instanceof ConnectorError) return fromConnectorError(demographics);
       if (!demographics) return typedError('PatientNotFound', 'PATIENT_NOT_FOUND');
       return { ...located, demographics };

@@ -1,7 +1,7 @@
 // Record sections on Patient. Every section answers with items *and* a status, so "nothing
 // recorded", "not supplied by this system", "withheld" and "unavailable" are never confused.
 import type { ObjectRef } from '@pothos/core';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import type { SectionItem } from '../domain/clinical-record.js';
@@ -10,6 +10,8 @@ import { settle } from '../loaders.js';
 import { ConnectorError } from '../systems/types.js';
 import * as items from './clinical-items.js';
 import { PatientType, type PatientNode } from './refs.js';
+
+const PATIENT_TYPE_NAME = 'Patient';
 
 const SectionStatusEnum = builder.enumType('SectionStatus', {
   description:
@@ -51,14 +53,77 @@ const Sections = {
   DIARY_ENTRIES: sectionType('DiaryEntrySection', items.DiaryEntryType),
 };
 
+function sectionKey(patient: PatientNode, section: Section, options: SectionOptions) {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null)) as SectionOptions;
+  return { practice: patient.practice, nhsNumber: patient.nhsNumber, section, options: defined };
+}
+
+const invalidPeriod = (options: SectionOptions) => Boolean(options.from && options.to && options.from > options.to);
+
 async function loadSection(ctx: GraphQLContext, patient: PatientNode, section: Section, options: SectionOptions): Promise<SectionAnswer<SectionItem>> {
-  if (options.from && options.to && options.from > options.to) {
+  if (invalidPeriod(options)) {
     throw new GraphQLError('"from" must not be after "to".', { extensions: { code: 'BAD_USER_INPUT' } });
   }
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null)) as SectionOptions;
-  const answer = await settle(ctx.loaders.section.load({ practice: patient.practice, nhsNumber: patient.nhsNumber, section, options: defined }));
+  const answer = await settle(ctx.loaders.section.load(sectionKey(patient, section, options)));
   if (answer instanceof ConnectorError) return unavailable(answer.code, answer.message);
   return answer;
+}
+
+type Args = Record<string, unknown>;
+const date = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const flag = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
+
+/** Each section field: which section it reads, with which options, from its arguments. */
+const SECTION_FIELDS: Record<string, (a: Args) => { section: Section; options: SectionOptions }> = {
+  allergies: (a) => ({ section: 'ALLERGIES', options: { includeResolved: flag(a.includeResolved, false) } }),
+  medications: (a) => ({ section: 'MEDICATIONS', options: { includeIssues: flag(a.includeIssues, true), from: date(a.from), to: date(a.to) } }),
+  problems: (a) => ({ section: 'PROBLEMS', options: { problemStatus: (a.status ?? undefined) as SectionOptions['problemStatus'] } }),
+  immunisations: (a) => ({ section: 'IMMUNISATIONS', options: { includeNotGiven: flag(a.includeNotGiven, true) } }),
+  consultations: (a) => ({ section: 'CONSULTATIONS', options: { from: date(a.from), to: date(a.to) } }),
+  investigations: (a) => ({ section: 'INVESTIGATIONS', options: { from: date(a.from), to: date(a.to) } }),
+  referrals: (a) => ({ section: 'REFERRALS', options: { from: date(a.from), to: date(a.to) } }),
+  uncategorised: (a) => ({ section: 'UNCATEGORISED', options: { from: date(a.from), to: date(a.to) } }),
+  diaryEntries: () => ({ section: 'DIARY_ENTRIES', options: {} }),
+};
+
+const resolveSection = (field: string) => (p: PatientNode, a: Args, ctx: GraphQLContext) => {
+  const { section, options } = SECTION_FIELDS[field]!(a);
+  return loadSection(ctx, p, section, options);
+};
+
+/** Section fields selected directly on the patient (through fragments too), with their arguments. */
+function* selectedSections(info: GraphQLResolveInfo, selections: readonly SelectionNode[]): Generator<{ field: string; args: Args }> {
+  const patientFields = info.schema.getType(PATIENT_TYPE_NAME) as GraphQLObjectType;
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD) {
+      const definition = patientFields.getFields()[selection.name.value];
+      if (definition && SECTION_FIELDS[selection.name.value]) {
+        yield { field: selection.name.value, args: getArgumentValues(definition, selection, info.variableValues) };
+      }
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      if (!selection.typeCondition || selection.typeCondition.name.value === PATIENT_TYPE_NAME) yield* selectedSections(info, selection.selectionSet.selections);
+    } else {
+      const fragment = info.fragments[selection.name.value];
+      if (fragment?.typeCondition.name.value === PATIENT_TYPE_NAME) yield* selectedSections(info, fragment.selectionSet.selections);
+    }
+  }
+}
+
+/**
+ * Asks now for the sections the query selects on this patient, in the same tick as its
+ * demographics, so a connector that reads both together (the sandbox) answers the whole record in
+ * one read. The section fields later find their answers in the loader. Only for such connectors:
+ * nothing is fetched early from a remote provider.
+ */
+export function prefetchSelectedSections(ctx: GraphQLContext, patient: PatientNode, info: GraphQLResolveInfo): void {
+  if (!ctx.loaders.readsTogether(patient.practice)) return;
+  for (const node of info.fieldNodes) {
+    for (const { field, args } of selectedSections(info, node.selectionSet?.selections ?? [])) {
+      const { section, options } = SECTION_FIELDS[field]!(args);
+      if (invalidPeriod(options)) continue;
+      ctx.loaders.section.load(sectionKey(patient, section, options)).catch(() => {}); // the field reports it
+    }
+  }
 }
 
 // Sections are nullable so a section refused for lack of scope (FORBIDDEN) leaves the rest intact.
@@ -67,13 +132,13 @@ builder.objectFields(PatientType, (t) => {
     from: t.arg({ type: 'Date', required: false, description: 'Earliest date, inclusive.' }),
     to: t.arg({ type: 'Date', required: false, description: 'Latest date, inclusive.' }),
   };
-  const dated = (section: Section, type: (typeof Sections)[keyof typeof Sections], description: string) =>
+  const dated = (field: string, type: (typeof Sections)[keyof typeof Sections], description: string) =>
     t.field({
       type,
       nullable: true,
       description,
       args: period,
-      resolve: (p, a, ctx) => loadSection(ctx, p, section, { from: a.from ?? undefined, to: a.to ?? undefined }),
+      resolve: resolveSection(field),
     });
   return {
     allergies: t.field({
@@ -81,37 +146,36 @@ builder.objectFields(PatientType, (t) => {
       nullable: true,
       description: 'Allergies and adverse reactions. Resolved ones only when asked for.',
       args: { includeResolved: t.arg.boolean({ defaultValue: false }) },
-      resolve: (p, a, ctx) => loadSection(ctx, p, 'ALLERGIES', { includeResolved: a.includeResolved ?? false }),
+      resolve: resolveSection('allergies'),
     }),
     medications: t.field({
       type: Sections.MEDICATIONS,
       nullable: true,
       description: 'Medication statements with their prescription issues.',
       args: { includeIssues: t.arg.boolean({ defaultValue: true }), ...period },
-      resolve: (p, a, ctx) =>
-        loadSection(ctx, p, 'MEDICATIONS', { includeIssues: a.includeIssues ?? true, from: a.from ?? undefined, to: a.to ?? undefined }),
+      resolve: resolveSection('medications'),
     }),
     problems: t.field({
       type: Sections.PROBLEMS,
       nullable: true,
       args: { status: t.arg({ type: items.ProblemStatusEnum, required: false }) },
-      resolve: (p, a, ctx) => loadSection(ctx, p, 'PROBLEMS', { problemStatus: a.status ?? undefined }),
+      resolve: resolveSection('problems'),
     }),
     immunisations: t.field({
       type: Sections.IMMUNISATIONS,
       nullable: true,
       args: { includeNotGiven: t.arg.boolean({ defaultValue: true }) },
-      resolve: (p, a, ctx) => loadSection(ctx, p, 'IMMUNISATIONS', { includeNotGiven: a.includeNotGiven ?? true }),
+      resolve: resolveSection('immunisations'),
     }),
-    consultations: dated('CONSULTATIONS', Sections.CONSULTATIONS, 'Consultations with their headings and text.'),
-    investigations: dated('INVESTIGATIONS', Sections.INVESTIGATIONS, 'Investigations (e.g. pathology) with results, units and reference ranges.'),
-    referrals: dated('REFERRALS', Sections.REFERRALS, 'Outbound referrals.'),
-    uncategorised: dated('UNCATEGORISED', Sections.UNCATEGORISED, 'Uncategorised observations such as blood pressure and weight.'),
+    consultations: dated('consultations', Sections.CONSULTATIONS, 'Consultations with their headings and text.'),
+    investigations: dated('investigations', Sections.INVESTIGATIONS, 'Investigations (e.g. pathology) with results, units and reference ranges.'),
+    referrals: dated('referrals', Sections.REFERRALS, 'Outbound referrals.'),
+    uncategorised: dated('uncategorised', Sections.UNCATEGORISED, 'Uncategorised observations such as blood pressure and weight.'),
     diaryEntries: t.field({
       type: Sections.DIARY_ENTRIES,
       nullable: true,
       description: 'Planned care: recalls, reviews and reminders.',
-      resolve: (p, _, ctx) => loadSection(ctx, p, 'DIARY_ENTRIES', {}),
+      resolve: resolveSection('diaryEntries'),
     }),
   };
 });

@@ -50,6 +50,16 @@ export interface ClinicalSystemConnector {
   findPatients(practice: PracticeRecord, nhsNumbers: readonly string[], meta: RequestMeta): Promise<Map<string, PatientDemographics | ConnectorError>>;
   /** One answer (or error) per request, in the same order. */
   readSections(practice: PracticeRecord, requests: readonly SectionRequest[], meta: RequestMeta): Promise<Array<AnySectionAnswer | ConnectorError>>;
+  /**
+   * Optional: demographics and sections in one read, for connectors whose store can answer both at
+   * once (the sandbox: one SQL statement). Same answers as findPatients + readSections.
+   */
+  readRecords?(
+    practice: PracticeRecord,
+    nhsNumbers: readonly string[],
+    requests: readonly SectionRequest[],
+    meta: RequestMeta,
+  ): Promise<{ patients: Map<string, PatientDemographics | ConnectorError>; sections: Array<AnySectionAnswer | ConnectorError> }>;
   searchSlots(practice: PracticeRecord, range: DateRange, meta: RequestMeta): Promise<Slot[]>;
   patientAppointments(practice: PracticeRecord, nhsNumbers: readonly string[], range: DateRange, meta: RequestMeta): Promise<Map<string, Appointment[]>>;
 }

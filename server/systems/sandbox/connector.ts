@@ -10,7 +10,7 @@ import { applySectionOptions } from '../../domain/section-options.js';
 import { answered, notSupplied, withheld } from '../../domain/sections.js';
 import { ConnectorError, type ClinicalSystemConnector, type PracticeRecord, type SectionRequest } from '../types.js';
 import { toAppointment, toSlot } from './mappers.js';
-import { readPatientSections } from './section-readers.js';
+import { readPatientSections, type PatientSections } from './section-readers.js';
 
 export function sandboxConnector(db: Db): ClinicalSystemConnector {
   async function patientsOf(practice: PracticeRecord, nhsNumbers: readonly string[]) {
@@ -19,6 +19,26 @@ export function sandboxConnector(db: Db): ClinicalSystemConnector {
       .select()
       .from(t.sbPatients)
       .where(and(eq(t.sbPatients.practiceOds, practice.odsCode), inArray(t.sbPatients.nhsNumber, [...nhsNumbers])));
+  }
+
+  /** Demographics of `nhsNumbers` and the sections `requests` ask for, in one statement. */
+  async function readRecords(practice: PracticeRecord, nhsNumbers: readonly string[], requests: readonly SectionRequest[]) {
+    const numbers = [...new Set([...nhsNumbers, ...requests.map((r) => r.nhsNumber)])];
+    const supplied = [...new Set(requests.map((r) => r.section))].filter((s) => suppliesSection(practice.systemId, s));
+    const found = numbers.length ? await readPatientSections(db, practice.odsCode, numbers, supplied) : new Map<string, PatientSections>();
+    const patients = new Map<string, PatientDemographics | ConnectorError>();
+    for (const n of nhsNumbers) {
+      const patient = found.get(n);
+      if (patient) patients.set(n, patient.demographics);
+    }
+    const sections = requests.map((request): AnySectionAnswer | ConnectorError => {
+      const patient = found.get(request.nhsNumber);
+      if (!patient) return new ConnectorError('PATIENT_NOT_FOUND', 'No such patient at this practice.');
+      if (!suppliesSection(practice.systemId, request.section)) return notSupplied();
+      if (patient.withheldSections.includes(request.section)) return withheld();
+      return answered(applySectionOptions(request.section, patient.sections.get(request.section) ?? [], request.options));
+    });
+    return { patients, sections };
   }
 
   return {
@@ -40,17 +60,10 @@ export function sandboxConnector(db: Db): ClinicalSystemConnector {
     },
 
     async readSections(practice, requests: readonly SectionRequest[]) {
-      const numbers = [...new Set(requests.map((r) => r.nhsNumber))];
-      const supplied = [...new Set(requests.map((r) => r.section))].filter((s) => suppliesSection(practice.systemId, s));
-      const patients = await readPatientSections(db, practice.odsCode, numbers, supplied);
-      return requests.map((request): AnySectionAnswer | ConnectorError => {
-        const patient = patients.get(request.nhsNumber);
-        if (!patient) return new ConnectorError('PATIENT_NOT_FOUND', 'No such patient at this practice.');
-        if (!suppliesSection(practice.systemId, request.section)) return notSupplied();
-        if (patient.withheldSections.includes(request.section)) return withheld();
-        return answered(applySectionOptions(request.section, patient.sections.get(request.section) ?? [], request.options));
-      });
+      return (await readRecords(practice, [], requests)).sections;
     },
+
+    readRecords: (practice, nhsNumbers, requests) => readRecords(practice, nhsNumbers, requests),
 
     async searchSlots(practice, range: DateRange) {
       const rows = await db

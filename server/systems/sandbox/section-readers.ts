@@ -1,10 +1,10 @@
-// Reads any set of record sections for any number of patients in ONE SQL statement: each section
-// is a correlated json_agg subquery. Fewer statements matter more than anything else per request.
+// Reads the demographics and any set of record sections for any number of patients in ONE SQL
+// statement: each section is a correlated json_agg subquery. Fewer statements matter more than anything else per request.
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import * as t from '../../db/schema/sandbox.js';
-import type { SectionItem } from '../../domain/clinical-record.js';
+import type { PatientDemographics, SectionItem } from '../../domain/clinical-record.js';
 import type { Section } from '../../domain/sections.js';
 import * as m from './mappers.js';
 
@@ -46,11 +46,12 @@ function sectionSubquery(source: SectionSource): SQL {
 }
 
 export interface PatientSections {
+  demographics: PatientDemographics;
   withheldSections: string[];
   sections: Map<Section, SectionItem[]>;
 }
 
-type SectionRow = { nhsNumber: string; withheldSections: string[] } & Record<string, unknown>;
+type SectionRow = typeof t.sbPatients.$inferSelect & Record<string, unknown>;
 type Prepared = { execute(values: { ods: string; numbers: string[] }): Promise<SectionRow[]> };
 
 /** Building this statement costs more CPU than running it, so it is prepared once per section set. */
@@ -64,7 +65,7 @@ function statementFor(db: DbOrTx, sections: Section[]): Prepared {
   if (!statement) {
     const selected = Object.fromEntries(sections.map((s) => [s, sectionSubquery(SOURCES[s])]));
     statement = db
-      .select({ nhsNumber: t.sbPatients.nhsNumber, withheldSections: t.sbPatients.withheldSections, ...selected })
+      .select({ ...getTableColumns(t.sbPatients), ...selected })
       .from(t.sbPatients)
       .where(and(eq(t.sbPatients.practiceOds, sql.placeholder('ods')), sql`${t.sbPatients.nhsNumber} = any(${sql.placeholder('numbers')}::text[])`))
       .prepare(`sandbox_sections_${cache.size}`) as unknown as Prepared;
@@ -84,7 +85,15 @@ export async function readPatientSections(db: DbOrTx, practiceOds: string, nhsNu
       const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as never[];
       bySection.set(section, list.map(SOURCES[section].map));
     }
-    result.set(row.nhsNumber, { withheldSections: row.withheldSections, sections: bySection });
+    const demographics: PatientDemographics = {
+      nhsNumber: row.nhsNumber,
+      givenName: row.givenName,
+      familyName: row.familyName,
+      birthDate: row.birthDate,
+      gender: row.gender as PatientDemographics['gender'],
+      practiceOds: row.practiceOds,
+    };
+    result.set(row.nhsNumber, { demographics, withheldSections: row.withheldSections, sections: bySection });
   }
   return result;
 }
