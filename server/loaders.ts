@@ -47,7 +47,9 @@ async function perPractice<K extends { practice: PracticeRecord }, V>(
   const groups = new Map<string, number[]>();
   keys.forEach((key, i) => {
     const g = `${key.practice.odsCode}|${groupOf(key)}`;
-    groups.set(g, [...(groups.get(g) ?? []), i]);
+    const group = groups.get(g);
+    if (group) group.push(i);
+    else groups.set(g, [i]);
   });
   const results: Array<V | Error> = new Array(keys.length);
   await Promise.all(

@@ -75,13 +75,13 @@ export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readon
   if (events.length > MAX_SINGLE_STATEMENT_EVENTS) return null;
   const records = link(expected, events);
   const next = headOf(records, expected);
-  const rows = sql.join(
-    records.map(
-      (r) => sql`(${r.seq}::bigint, ${r.id}, ${r.at.toISOString()}::timestamptz, ${r.actorKind}, ${r.actorId}, ${r.supplierId}, ${r.appId},
-        ${r.pluginId}, ${r.practiceOds}, ${r.nhsNumber}, ${r.operation}, ${JSON.stringify(r.detail)}::jsonb, ${r.outcome}, ${r.reason},
-        ${r.requestId}, ${r.prevHash}, ${r.hash})`,
-    ),
-    sql`, `,
+  // The rows travel as ONE JSON parameter: cheaper to build and to parse than 17 per event.
+  const rows = JSON.stringify(
+    records.map((r) => ({
+      seq: r.seq, id: r.id, at: r.at.toISOString(), actor_kind: r.actorKind, actor_id: r.actorId, supplier_id: r.supplierId,
+      app_id: r.appId, plugin_id: r.pluginId, practice_ods: r.practiceOds, nhs_number: r.nhsNumber, operation: r.operation,
+      detail: r.detail, outcome: r.outcome, reason: r.reason, request_id: r.requestId, prev_hash: r.prevHash, hash: r.hash,
+    })),
   );
   const result = await db.execute<{ inserted: number }>(sql`
     with moved as (
@@ -91,7 +91,9 @@ export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readon
     ), added as (
       insert into "audit_events" ("seq", "id", "at", "actor_kind", "actor_id", "supplier_id", "app_id", "plugin_id", "practice_ods",
         "nhs_number", "operation", "detail", "outcome", "reason", "request_id", "prev_hash", "hash")
-      select v.* from (values ${rows}) as v, moved
+      select v.* from jsonb_to_recordset(${rows}::jsonb) as v("seq" bigint, "id" text, "at" timestamptz, "actor_kind" text,
+        "actor_id" text, "supplier_id" text, "app_id" text, "plugin_id" text, "practice_ods" text, "nhs_number" text, "operation" text,
+        "detail" jsonb, "outcome" text, "reason" text, "request_id" text, "prev_hash" text, "hash" text), moved
       returning 1
     )
     select count(*)::int as inserted from added`);

@@ -1,0 +1,89 @@
+// A whole patient record costs at most three SQL statements, its audit included, whoever asks:
+// the registration lookup, one read of demographics and every section, one audit append. Access
+// facts are remembered between requests, yet a change reaches the very next request.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableBackends } from './support/backends.js';
+import { addPerson, apply, grant, transition } from './support/governance.js';
+import { RECORD_QUERY } from './support/queries.js';
+import { appKey, signAssertion, tokenForm } from './support/supplier-app.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { RECORD_SCOPES } from '../bench/supplier-app.js';
+
+describe.each(await availableBackends())('SQL statements per record request (%s)', (backend) => {
+  let app: TestApp;
+  let appToken: string;
+  let clientId: string;
+  let admin: string;
+  let nhsNumber: string;
+
+  beforeAll(async () => {
+    app = await startTestApp(backend, { env: { RATE_LIMIT_CAPACITY: '10000000' } });
+    const developer = await addPerson(app, 'dev.statements', 'SUPPLIER_DEVELOPER');
+    const reviewer = await app.tokenFor('reviewer');
+    admin = await app.tokenFor('admin.Z91001');
+    const listed = await app.gql<{ practice: { patients: { edges: Array<{ node: { nhsNumber: string } }> } } }>(
+      '{ practice(odsCode: "Z91001") { ... on Practice { patients(first: 1) { edges { node { nhsNumber } } } } } }',
+      {},
+      admin,
+    );
+    nhsNumber = listed.data!.practice.patients.edges[0]!.node.nhsNumber;
+    const applied = await apply(app, developer, { requestedScopes: RECORD_SCOPES, systems: ['EMIS_WEB'] });
+    const pairing = applied.pairings[0]!.id;
+    for (const to of ['PREREQUISITES_MET', 'UNSUPPORTED_TEST'] as const) await transition(app, reviewer, pairing, to);
+    await grant(app, reviewer, applied.id, RECORD_SCOPES);
+    const key = await appKey('ES384');
+    const registered = await app.gql<{ registerClientApp: { clientId: string } }>(
+      'mutation($j: JSON!) { registerClientApp(name: "Statements app", jwks: $j) { ... on ClientApp { clientId } } }',
+      { j: { keys: [key.publicJwk] } },
+      developer,
+    );
+    clientId = registered.data!.registerClientApp.clientId;
+    const enabled = await app.gql<{ enableApp: { __typename: string } }>(
+      'mutation($c: String!, $s: [String!]!) { enableApp(clientId: $c, scopes: $s) { __typename } }',
+      { c: clientId, s: RECORD_SCOPES },
+      admin,
+    );
+    expect(enabled.data!.enableApp.__typename).toBe('Enablement');
+    const assertion = await signAssertion(clientId, key, `${app.env.publicUrl}/oauth2/token`);
+    const response = await app.fetch('/oauth2/token', { method: 'POST', body: tokenForm(assertion) });
+    appToken = ((await response.json()) as { access_token: string }).access_token;
+  });
+  afterAll(() => app.close());
+
+  /** Statements of one record request (after one to warm the caches), and what it answered. */
+  async function recordRequest(token: string | null) {
+    await app.gql(RECORD_QUERY, { nhsNumber }, token);
+    app.statements.length = 0;
+    const response = await app.gql<{ patient: { __typename: string } | null }>(RECORD_QUERY, { nhsNumber }, token);
+    return { statements: [...app.statements], response };
+  }
+
+  it('reads a whole record as a supplier app in three statements, audit included', async () => {
+    const { statements, response } = await recordRequest(appToken);
+    expect(response.data?.patient?.__typename).toBe('Patient');
+    expect(response.errors).toBeUndefined();
+    expect(statements).toHaveLength(3);
+    expect(statements.filter((s) => /insert into "audit_events"/.test(s))).toHaveLength(1);
+  });
+
+  it('reads a whole record as a person in three statements, audit included', async () => {
+    const { statements, response } = await recordRequest(await app.tokenFor('clinician.Z91001'));
+    expect(response.data?.patient?.__typename).toBe('Patient');
+    expect(statements.length).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses and audits an anonymous caller in at most three statements', async () => {
+    const { statements, response } = await recordRequest(null);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(statements.length).toBeLessThanOrEqual(3);
+    expect(statements.filter((s) => /insert into "audit_events"/.test(s))).toHaveLength(1);
+  });
+
+  it('refuses the app on its very next request once the practice disables it', async () => {
+    expect((await recordRequest(appToken)).response.data?.patient?.__typename).toBe('Patient');
+    const disabled = await app.gql<{ disableApp: { __typename: string } }>('mutation($c: String!) { disableApp(clientId: $c) { __typename } }', { c: clientId }, admin);
+    expect(disabled.data!.disableApp.__typename).toBe('Enablement');
+    const next = await app.gql(RECORD_QUERY, { nhsNumber }, appToken);
+    expect(next.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
