@@ -2,8 +2,11 @@
 // granted scopes, enablements), kept in memory between requests so a record request does not
 // re-read them. They change only through governance writes, and every such write notifies the
 // database channel `access_facts_changed` (triggers in the 0002 migration) when it commits; every
-// API process listens and drops everything it holds. While a process is not listening (starting,
-// or its listening connection is lost) it caches nothing and reads the facts on every request.
+// API process listens and drops everything it holds. Each app request first makes one round trip
+// on the listening connection (shared by concurrent requests, no table read), so every notification
+// committed before the request began has arrived: no request is served from facts older than its
+// own start. While a process is not listening (starting, or its listening connection is lost) it
+// caches nothing and reads the facts on every request.
 // A mutation served by this process also drops them before its response, without waiting for the
 // notification, so the caller's next request already sees its own change.
 import type { ChannelHandlers, Database, Db } from '../db/client.js';
@@ -49,7 +52,7 @@ export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>)
       clear();
     },
   };
-  const stop = await database.listen(ACCESS_FACTS_CHANNEL, handlers);
+  const listener = await database.listen(ACCESS_FACTS_CHANNEL, handlers);
 
   /** A read that fails is not remembered, so the next request tries again. */
   function cached<V>(map: Map<string, Promise<V>>, key: string, load: () => Promise<V>): Promise<V> {
@@ -62,10 +65,15 @@ export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>)
   }
 
   return {
-    app: (appId) => cached(apps, appId, () => loadAppFacts(db, appId)),
+    // Asked first in every app request (the bearer check): catching up with the notifications
+    // committed before the request makes a change made anywhere visible to it, not merely soon.
+    app: async (appId) => {
+      if (listening) await listener.caughtUp().catch(() => clear());
+      return cached(apps, appId, () => loadAppFacts(db, appId));
+    },
     enablement: (appId, odsCode) =>
       cached(enablements, `${appId}|${odsCode}`, async () => (await enablementsFor(db, appId, [odsCode])).get(odsCode) ?? null),
     clear,
-    close: () => stop(),
+    close: () => listener.stop(),
   };
 }

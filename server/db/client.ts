@@ -34,8 +34,18 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
   ping(): Promise<void>;
-  /** LISTEN on a channel (own connection on PostgreSQL, reconnected when lost); resolves to a stop function. */
-  listen(channel: string, handlers: ChannelHandlers): Promise<() => Promise<void>>;
+  /** LISTEN on a channel (own connection on PostgreSQL, reconnected when lost). */
+  listen(channel: string, handlers: ChannelHandlers): Promise<Listener>;
+}
+
+export interface Listener {
+  /**
+   * Resolves once every notification committed before this call has been handed to `notified`: a
+   * round trip on the listening connection, which the server answers only after delivering the
+   * notifications already signalled to it. Concurrent callers share one round trip.
+   */
+  caughtUp(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 const CHANNEL = /^[a-z_]+$/;
@@ -90,9 +100,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
           }
         }
         await connect();
-        return async () => {
-          stopped = true;
-          await listener.end({ timeout: 1 });
+        // Callers that arrive while no round trip is waiting to be sent join the next one.
+        let next: Promise<void> | null = null;
+        return {
+          caughtUp() {
+            next ??= new Promise<void>((resolve) => process.nextTick(resolve)).then(() => {
+              next = null;
+              return listener.unsafe('select 1').then(() => undefined);
+            });
+            return next;
+          },
+          async stop() {
+            stopped = true;
+            await listener.end({ timeout: 1 });
+          },
         };
       },
     };
@@ -114,8 +135,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // One process owns the embedded database: the notification arrives with the writing query.
       const stop = await client.listen(channel, (payload) => handlers.notified(payload));
       handlers.listening();
-      return async () => {
-        if (!client.closed) await stop();
+      return {
+        caughtUp: async () => {}, // delivered with the query that caused them
+        stop: async () => {
+          if (!client.closed) await stop();
+        },
       };
     },
   };
