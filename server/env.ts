@@ -5,6 +5,15 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -67,7 +76,7 @@ const EnvSchema = z.object({
     .string()
     .default('')
     .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
-    .pipe(z.array(z.url().refine((o) => new URL(o).origin === o, 'must be an origin: scheme://host[:port], no path'))),
+    .pipe(z.array(z.string().refine(isOrigin, 'must be origins: scheme://host[:port], no path, comma-separated'))),
   /** Lifetime of access tokens issued to supplier apps at /oauth2/token. */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** At most this many suppliers may be LIVE at once (NHS England's approved set). */
