@@ -41,7 +41,12 @@ const DATABASE = 'gpoi_bench';
 // Supplier apps are metered; the benchmark servers get a budget no run can exhaust, so they measure
 // throughput rather than the rate limit. The public URL is fixed so client assertions name the same
 // token endpoint on both servers, and the access token outlives the run.
-const RATE_LIMIT = { RATE_LIMIT_CAPACITY: '1000000000', RATE_LIMIT_RESTORE_PER_SECOND: '1000000000' };
+const RATE_LIMIT = {
+  RATE_LIMIT_CAPACITY: '1000000000',
+  RATE_LIMIT_RESTORE_PER_SECOND: '1000000000',
+  PERSON_RATE_LIMIT_CAPACITY: '1000000000',
+  PERSON_RATE_LIMIT_RESTORE_PER_SECOND: '1000000000',
+};
 const PUBLIC_URL = 'http://bench.localhost';
 
 const env = loadEnv();
@@ -172,7 +177,7 @@ function report(targets: readonly Target[]): Map<string, Figures> {
   const results = new Map(targets.filter((t) => rounds.has(t.key)).map((t) => [t.key, figures(t.scenario.name, rounds.get(t.key)!)]));
   const baseline = results.get('a');
   console.log(`\n${seconds} s per scenario ((c) and (d) alternating in rounds of ~${ROUND_SECONDS} s), ${connections} connections, loopback HTTP, ${ROTATION} patients in rotation`);
-  console.log(`RATE_LIMIT_CAPACITY and RATE_LIMIT_RESTORE_PER_SECOND are ${RATE_LIMIT.RATE_LIMIT_CAPACITY} on the benchmark servers, so throughput is measured, not the supplier-app budget\n`);
+  console.log(`the rate limits of apps and people are ${RATE_LIMIT.RATE_LIMIT_CAPACITY} on the benchmark servers, so throughput is measured, not the budgets\n`);
   console.log(`${'scenario'.padEnd(46)}  req/s   p50 ms   p99 ms   to baseline   CPU ms/request (API + PostgreSQL)`);
   for (const t of targets) {
     const r = results.get(t.key);
