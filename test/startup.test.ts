@@ -54,9 +54,10 @@ describe('a second server on the same data folder or port', () => {
   const firstPort = port();
   let first: ServerProcess;
 
+  // A first start migrates and seeds a fresh database: on a busy machine that can take minutes.
   beforeAll(async () => {
-    first = await startServerProcess({ ...base, PORT: String(firstPort), DATA_DIR: dataDir });
-  });
+    first = await startServerProcess({ ...base, PORT: String(firstPort), DATA_DIR: dataDir }, { timeoutMs: 240_000 });
+  }, 300_000);
   afterAll(async () => {
     await first?.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 import { GraphQLError, Kind, getOperationAST, type ExecutionArgs, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AccessLog } from '../access-log.js';
+import type { Actor } from '../domain/actors.js';
 import { describeInputProblem, hasUnsafeText, inputProblem } from '../domain/input-text.js';
 
 export const invalidInput = (message: string) => new GraphQLError(message, { extensions: { code: 'INVALID_INPUT', http: { status: 400 } } });
@@ -21,7 +22,7 @@ function rootFieldNames(args: ExecutionArgs): string[] {
   return names.length ? [...new Set(names)] : ['(operation)'];
 }
 
-export function inputGuardPlugin(): Plugin<{ accessLog?: AccessLog; request?: Request }> {
+export function inputGuardPlugin(): Plugin<{ accessLog?: AccessLog; actor?: Actor }> {
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(SafeStringLiterals);
@@ -31,7 +32,10 @@ export function inputGuardPlugin(): Plugin<{ accessLog?: AccessLog; request?: Re
       const problem = inputProblem({ variables: args.variableValues ?? null, extensions });
       if (!problem) return;
       const message = describeInputProblem(problem);
-      for (const field of rootFieldNames(args)) {
+      // Callers without a token can reach no patient data and no governance action, and must not be
+      // able to write audit rows for free; their refusals are bounded by their per-address budget.
+      const audited = args.contextValue.actor?.kind !== 'ANONYMOUS';
+      for (const field of audited ? rootFieldNames(args) : []) {
         args.contextValue.accessLog?.note({ operation: field, practiceOds: null, nhsNumber: null, field, outcome: 'REFUSED', reason: `INVALID_INPUT: ${message}` });
       }
       // Replacing execution (rather than stopping it) lets the audit plugin's hooks still run.

@@ -11,6 +11,8 @@ import { clientAddress } from '../http/client-address.js';
 import type { BudgetStore, BudgetTake } from './leaky-bucket.js';
 import { queryCost } from './query-cost.js';
 
+export const MIN_REQUEST_COST = 1;
+
 export interface Budget {
   /** Points per bucket (also the largest single query allowed). */
   capacity: number;
@@ -79,7 +81,8 @@ export function rateLimitPlugin({ store, budgets, now = Date.now }: RateLimitOpt
       const actor = args.contextValue.actor;
       if (!actor) return;
       const budget = budgets[actor.kind];
-      const cost = queryCost({ schema: args.schema, document: args.document, variables: args.variableValues, operationName: args.operationName });
+      // Every request costs at least a point, so a flood of free queries ({ __typename }) is metered too.
+      const cost = Math.max(MIN_REQUEST_COST, queryCost({ schema: args.schema, document: args.document, variables: args.variableValues, operationName: args.operationName }));
       let take: BudgetTake;
       try {
         take = await store.take(budgetKey(actor, args.contextValue), cost, budget.capacity, budget.restorePerSecond, now());
