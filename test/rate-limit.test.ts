@@ -265,6 +265,14 @@ describe('rate-limit plugin', () => {
     expect((await api('anonymous', QUERY, '203.0.113.2')).status).toBe(429); // IPv4-mapped is the same address
   });
 
+  it('charges every request at least a point, so free queries cannot be sent without limit', async () => {
+    const api = meteredApi(memoryBudgetStore(), { now: T0 });
+    const answers = [];
+    for (let i = 0; i < 4; i += 1) answers.push(await api('anonymous', '{ __typename }'));
+    expect(answers.map((a) => a.extensions?.cost?.requestedQueryCost)).toEqual([1, 1, 1, 1]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+  });
+
   it('refuses a query that costs more than the whole bucket, without spending anything', async () => {
     const clock = { now: T0 };
     const api = meteredApi(memoryBudgetStore(), clock);
