@@ -48,7 +48,12 @@ const ROTATION = 200;
 // Supplier apps are metered; the benchmark servers get a budget no run can exhaust, so they measure
 // throughput rather than the rate limit. The public URL is fixed so client assertions name the same
 // token endpoint on both servers, and the access token outlives the run.
-const RATE_LIMIT = { RATE_LIMIT_CAPACITY: '1000000000', RATE_LIMIT_RESTORE_PER_SECOND: '1000000000' };
+const RATE_LIMIT = {
+  RATE_LIMIT_CAPACITY: '1000000000',
+  RATE_LIMIT_RESTORE_PER_SECOND: '1000000000',
+  PERSON_RATE_LIMIT_CAPACITY: '1000000000',
+  PERSON_RATE_LIMIT_RESTORE_PER_SECOND: '1000000000',
+};
 const PUBLIC_URL = 'http://bench.localhost';
 
 const env = loadEnv();

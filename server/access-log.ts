@@ -9,7 +9,7 @@ export interface AccessNote {
   nhsNumber: string | null;
   /** The field or section asked for. */
   field: string;
-  outcome: 'ALLOWED' | 'REFUSED';
+  outcome: 'ALLOWED' | 'REFUSED' | 'FAILED';
   reason?: string | null;
 }
 

@@ -18,12 +18,17 @@ import { createAuditWriter, type AuditWriter } from './domain/audit/writer.js';
 import { accessFactsPlugin } from './http/access-facts-plugin.js';
 import { accessAuditPlugin } from './http/audit-plugin.js';
 import { bodyLimitPlugin } from './http/body-limit.js';
+import { corsPolicy } from './http/cors.js';
+import { failureAuditPlugin } from './http/failure-audit.js';
+import { guardedRoute } from './http/guarded-route.js';
+import { inputGuardPlugin } from './http/input-guard.js';
 import { routesPlugin } from './http/routes.js';
 import { tokenRoutePlugin } from './http/token-route.js';
 import { AccessLog } from './access-log.js';
 import { createGovernanceLoaders } from './governance-loaders.js';
 import { createLoaders } from './loaders.js';
-import { rateLimitPlugin } from './rate-limit/plugin.js';
+import { introspectionPlugin } from './rate-limit/introspection.js';
+import { budgetsFrom, rateLimitPlugin } from './rate-limit/plugin.js';
 import { createRateLimitStore } from './rate-limit/store.js';
 import { schema } from './schema.js';
 import { connectorRegistry } from './systems/registry.js';
@@ -85,15 +90,19 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     graphiql: { title: 'GP Open Integration', defaultQuery: '# Get a token: npm run token -- developer\n{ clinicalSystems { id name } }\n' },
     renderGraphiQL,
     maskedErrors: { isDev: false },
-    logging: env.LOG_LEVEL,
+    cors: corsPolicy(env.CORS_ORIGINS),
+    logging: env.LOG_LEVEL === 'silent' ? false : env.LOG_LEVEL,
     plugins: [
       bodyLimitPlugin(env.MAX_BODY_BYTES),
-      routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer }),
-      tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter }),
+      guardedRoute(routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer })),
+      guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter })),
+      inputGuardPlugin(),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: env.MAX_QUERY_ALIASES }),
-      rateLimitPlugin({ store: rateLimitStore, capacity: env.RATE_LIMIT_CAPACITY, restorePerSecond: env.RATE_LIMIT_RESTORE_PER_SECOND }),
+      introspectionPlugin(env.INTROSPECTION),
+      rateLimitPlugin({ store: rateLimitStore, budgets: budgetsFrom(env) }),
+      failureAuditPlugin(),
       accessAuditPlugin(auditWriter),
       accessFactsPlugin(accessFacts),
     ],

@@ -5,6 +5,15 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -25,7 +34,8 @@ const EnvSchema = z.object({
   OIDC_JWKS_URL: z.string().url().optional(),
   OIDC_AUDIENCE: z.string().min(1).default('gp-open-integration'),
   PUBLIC_URL: z.string().url().optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** 'silent' logs nothing (the test suite's in-process servers, whose failures are expected). */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3000),
@@ -47,6 +57,26 @@ const EnvSchema = z.object({
   /** Cost budget per supplier app (leaky bucket): capacity in points and points restored per second. */
   RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(1000),
   RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(0.001).default(50),
+  /** The same for each person (developer, reviewer, practice user): larger, since people explore. */
+  PERSON_RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(5000),
+  PERSON_RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(0.001).default(100),
+  /** The same for callers without a token, per client address: enough for GraphiQL, little more. */
+  ANONYMOUS_RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(300),
+  ANONYMOUS_RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(0.001).default(10),
+  /**
+   * Who may introspect the schema (`__schema`, `__type`): everyone, authenticated callers only, or
+   * nobody. Unset: everyone in development and test, authenticated callers in production.
+   */
+  INTROSPECTION: z.enum(['on', 'authenticated', 'off']).optional(),
+  /**
+   * Browser origins allowed to call the API cross-origin (comma-separated, exact, e.g.
+   * https://console.example.nhs.uk). None by default: browsers then refuse cross-origin reads.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isOrigin, 'must be origins: scheme://host[:port], no path, comma-separated'))),
   /** Lifetime of access tokens issued to supplier apps at /oauth2/token. */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** At most this many suppliers may be LIVE at once (NHS England's approved set). */
@@ -65,7 +95,13 @@ const EnvSchema = z.object({
 /** Issuer name of the development issuer; stable so tokens survive a port change. */
 export const DEV_ISSUER = 'urn:gp-open-integration:dev-issuer';
 
-export type Env = z.infer<typeof EnvSchema> & { publicUrl: string; issuer: string };
+export type IntrospectionPolicy = 'on' | 'authenticated' | 'off';
+
+export type Env = Omit<z.infer<typeof EnvSchema>, 'INTROSPECTION'> & {
+  publicUrl: string;
+  issuer: string;
+  INTROSPECTION: IntrospectionPolicy;
+};
 
 export class EnvError extends Error {}
 
@@ -85,5 +121,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError('Invalid configuration:\n  AUTH_MODE=dev is refused when NODE_ENV=production');
   }
   const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
-  return { ...env, publicUrl, issuer: env.OIDC_ISSUER ?? DEV_ISSUER };
+  const introspection = env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'authenticated' : 'on');
+  return { ...env, INTROSPECTION: introspection, publicUrl, issuer: env.OIDC_ISSUER ?? DEV_ISSUER };
 }

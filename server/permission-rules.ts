@@ -7,6 +7,8 @@ import { mayAppUseScope, mayReadPracticeRecords, type Decision, type PracticeFac
 import type { PersonRole } from './domain/actors.js';
 import type { PatientNode } from './schema/refs.js';
 import { locatePatient } from './schema/patient.js';
+import { normaliseNhsNumber } from './domain/identifiers.js';
+import { openPatientLookup } from './patient-lookups.js';
 
 const unauthenticated = () =>
   new GraphQLError('Authentication required: send "Authorization: Bearer <token>".', { extensions: { code: 'UNAUTHENTICATED' } });
@@ -50,13 +52,26 @@ export const hasRole = (...roles: PersonRole[]) =>
     return noted(ctx, info, info.fieldName, practiceOds, null, decision);
   });
 
-/** Query.patient: the registered practice decides. Invalid or unknown numbers reach the resolver's typed error. */
+/**
+ * Query.patient: the registered practice decides. Every lookup is audited with its true reason,
+ * including numbers that are invalid or registered nowhere. A caller who may not read the patient
+ * is not refused here: the resolver answers PATIENT_NOT_FOUND, exactly as for a number registered
+ * nowhere, so the answer says nothing about whether or where the number is registered.
+ */
 export const canLookUpPatient = (scope: string) =>
   rule({ cache: 'no_cache' })(async (_, args: { nhsNumber: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
     if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, 'READ_PATIENT_RECORD', null, null, { allowed: false, reason: 'Authentication required.' });
     const located = await locatePatient(ctx, args.nhsNumber);
-    if (!('practice' in located)) return true;
-    return noted(ctx, info, 'READ_PATIENT_RECORD', located.practice.odsCode, located.nhsNumber, await decideForPractice(ctx, located.practice, scope));
+    if (!('practice' in located)) {
+      const nhsNumber = normaliseNhsNumber(args.nhsNumber);
+      const reason = located.code === 'PATIENT_NOT_FOUND' ? 'No patient is registered with this NHS number.' : 'Not a valid NHS number.';
+      noted(ctx, info, 'READ_PATIENT_RECORD', null, located.code === 'PATIENT_NOT_FOUND' ? nhsNumber : null, { allowed: false, reason });
+      return true; // the resolver answers with the typed error
+    }
+    const decision = await decideForPractice(ctx, located.practice, scope);
+    noted(ctx, info, 'READ_PATIENT_RECORD', located.practice.odsCode, located.nhsNumber, decision);
+    if (decision.allowed) openPatientLookup(ctx, located.nhsNumber);
+    return true;
   });
 
 /** A Patient field, however the Patient was reached: the scope that opens it. */

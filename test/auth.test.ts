@@ -27,17 +27,17 @@ describe.each(await availableBackends())('authentication and access (%s)', (back
   });
   afterAll(() => app.close());
 
-  const signWithDevKey = async (claims: Record<string, unknown>, options: { exp?: number; iss?: string; aud?: string } = {}) => {
+  const signWithDevKey = async (claims: Record<string, unknown>, options: { exp?: number | null; iss?: string; aud?: string } = {}) => {
     const key = await importJWK(devKey.privateJwk, 'ES256');
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT(claims)
+    const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid: devKey.kid })
       .setIssuer(options.iss ?? DEV_ISSUER)
       .setAudience(options.aud ?? 'gp-open-integration')
       .setSubject('developer')
-      .setIssuedAt(now - 7200)
-      .setExpirationTime(options.exp ?? now + 600)
-      .sign(key);
+      .setIssuedAt(now - 7200);
+    if (options.exp !== null) jwt.setExpirationTime(options.exp ?? now + 600);
+    return jwt.sign(key);
   };
   const firstPatientOf = (ods: string) => byPractice.get(ods)![0]!;
 
@@ -55,14 +55,21 @@ describe.each(await availableBackends())('authentication and access (%s)', (back
     expect(response.data!.clinicalSystems).toHaveLength(4);
   });
 
-  it('lets a clinician read their own practice and refuses another practice as FORBIDDEN', async () => {
+  /** A patient the caller may not read is answered as if no such patient existed (no existence oracle). */
+  const NOT_AVAILABLE = {
+    __typename: 'PatientNotFound',
+    code: 'PATIENT_NOT_FOUND',
+    message: 'No patient with this NHS number is registered at a practice whose records you may read.',
+  };
+
+  it('lets a clinician read their own practice and answers another practice\'s patient as not found', async () => {
     const token = await app.tokenFor('clinician.Z91001');
     const own = await app.gql<{ patient: { __typename: string; nhsNumber: string } }>(RECORD_QUERY, { nhsNumber: firstPatientOf('Z91001') }, token);
     expect(own.errors).toBeUndefined();
     expect(own.data!.patient.__typename).toBe('Patient');
     const other = await app.gql(RECORD_QUERY, { nhsNumber: firstPatientOf('Z92001') }, token);
-    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(other.data?.patient ?? null).toBeNull();
+    expect(other.errors).toBeUndefined();
+    expect(other.data?.patient).toEqual(NOT_AVAILABLE);
     const otherList = await app.gql('query { practice(odsCode: "Z92001") { ... on Practice { patients { edges { node { nhsNumber } } } } } }', {}, token);
     expect(otherList.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(otherList.data)).not.toContain(firstPatientOf('Z92001'));
@@ -70,13 +77,13 @@ describe.each(await availableBackends())('authentication and access (%s)', (back
 
   it('refuses reviewers patient records: they govern access, they do not read records', async () => {
     const response = await app.gql(RECORD_QUERY, { nhsNumber: firstPatientOf('Z91001') }, await app.tokenFor('reviewer'));
-    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(response.data?.patient).toEqual(NOT_AVAILABLE);
   });
 
   it('refuses a supplier developer a practice that is not a sandbox practice', async () => {
     await app.database.db.update(practices).set({ isSandbox: false }).where(eq(practices.odsCode, 'Z94002'));
     const response = await app.gql(RECORD_QUERY, { nhsNumber: firstPatientOf('Z94002') }, await app.tokenFor('developer'));
-    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(response.data?.patient).toEqual(NOT_AVAILABLE);
   });
 
   it.each([
@@ -110,6 +117,8 @@ describe.each(await availableBackends())('authentication and access (%s)', (back
       issuer: await signWithDevKey({ role: 'SUPPLIER_DEVELOPER' }, { iss: 'https://elsewhere.example' }),
       audience: await signWithDevKey({ role: 'SUPPLIER_DEVELOPER' }, { aud: 'another-api' }),
       role: await signWithDevKey({ role: 'SUPERUSER' }),
+      // Correctly signed by the issuer, but good forever: a leaked one could never be contained.
+      noExpiry: await signWithDevKey({ role: 'REVIEWER' }, { exp: null }),
     };
     for (const [why, token] of Object.entries(tokens)) {
       const response = await app.gql('{ me { id } }', {}, token);
@@ -118,6 +127,8 @@ describe.each(await availableBackends())('authentication and access (%s)', (back
     }
     const expired = await app.gql('{ me { id } }', {}, tokens.expired);
     expect(expired.errors?.[0]?.message).toMatch(/expired/i);
+    const noExpiry = await app.gql('{ me { id } }', {}, tokens.noExpiry);
+    expect(noExpiry.errors?.[0]?.message).toBe('Token must carry an expiry (exp).');
   });
 
   it('accepts a valid token signed by the development issuer', async () => {

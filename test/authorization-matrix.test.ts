@@ -39,11 +39,17 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
     return body.access_token;
   };
 
-  /** Calls with a fresh request id; returns the refusal code (or null) and the audit rows it left. */
+  /**
+   * Calls with a fresh request id; returns the refusal code (or null) and the audit rows it left. A
+   * patient the caller may not read is answered PATIENT_NOT_FOUND, exactly like an unregistered
+   * number (no existence oracle); here that counts as the refusal it is.
+   */
   async function call(query: string, token: string | null, variables: Record<string, unknown> = {}) {
     const requestId = randomUUID();
     const response = await app.gql(query, variables, token, { 'x-request-id': requestId });
-    const code = response.errors?.find((e) => ['FORBIDDEN', 'UNAUTHENTICATED'].includes(e.extensions?.code ?? ''))?.extensions?.code ?? null;
+    const hidden = (response.data?.patient as { code?: string } | null | undefined)?.code === 'PATIENT_NOT_FOUND';
+    const code =
+      response.errors?.find((e) => ['FORBIDDEN', 'UNAUTHENTICATED'].includes(e.extensions?.code ?? ''))?.extensions?.code ?? (hidden ? 'FORBIDDEN' : null);
     const audited = await app.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId));
     return { code, audited, response };
   }
@@ -88,9 +94,10 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       { c: clientId, s: scopes },
       token,
     );
-  const READ = (nhs: string) => `{ patient(nhsNumber: "${nhs}") { ... on Patient { nhsNumber allergies { status } medications { status } problems { status } } } }`;
+  const READ = (nhs: string) =>
+    `{ patient(nhsNumber: "${nhs}") { ... on Error { code } ... on Patient { nhsNumber allergies { status } medications { status } problems { status } } } }`;
   /** Only what an enabled app is allowed: demographics and allergies. */
-  const READ_ALLERGIES = (nhs: string) => `{ patient(nhsNumber: "${nhs}") { ... on Patient { nhsNumber allergies { status } } } }`;
+  const READ_ALLERGIES = (nhs: string) => `{ patient(nhsNumber: "${nhs}") { ... on Error { code } ... on Patient { nhsNumber allergies { status } } } }`;
 
   it('walks a supplier app through every stage with the expected decision at each practice and scope', async () => {
     const stages: PairingStage[] = ['PREREQUISITES_MET', 'UNSUPPORTED_TEST', 'SUPPORTED_TEST', 'ASSURED', 'LIVE', 'SUSPENDED'];
@@ -121,7 +128,7 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
         expect(patient?.problems, `${stage}: not granted by NHS England`).toBeNull();
       } else {
         expect(sandbox.code, stage).toBe('FORBIDDEN');
-        expect(patient ?? null, stage).toBeNull();
+        expect(patient, stage).toEqual({ code: 'PATIENT_NOT_FOUND' });
       }
       expect(notEnabled.code, `${stage}: practice never enabled the app`).toBe('FORBIDDEN');
       expect(real.code === null, `${stage}: real practice`).toBe(stage === 'LIVE');
@@ -154,7 +161,7 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       me: { query: '{ me { id } }', allowed: ALL },
       practices: { query: '{ practices(first: 1) { edges { node { odsCode } } } }', allowed: PEOPLE_AND_APPS },
       practice: { query: '{ practice(odsCode: "Z91001") { __typename } }', allowed: PEOPLE_AND_APPS },
-      patient: { query: `{ patient(nhsNumber: "${sandboxPatient}") { ... on Patient { nhsNumber } } }`, allowed: only('developer', 'clinician', 'admin', 'app') },
+      patient: { query: `{ patient(nhsNumber: "${sandboxPatient}") { ... on Error { code } ... on Patient { nhsNumber } } }`, allowed: only('developer', 'clinician', 'admin', 'app') },
       mySupplier: { query: '{ mySupplier { id } }', allowed: only('developer') },
       suppliers: { query: '{ suppliers(first: 1) { edges { node { id } } } }', allowed: only('reviewer') },
       supplier: { query: '{ supplier(id: "none") { id } }', allowed: only('reviewer') },

@@ -23,4 +23,21 @@ describe('configuration', () => {
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/AUTH_MODE=dev is refused/);
     expect(() => loadEnv({ AUTH_MODE: 'oidc' })).toThrow(/OIDC_ISSUER and OIDC_JWKS_URL/);
   });
+
+  it('opens introspection to everyone in development, to token holders only in production, unless configured', () => {
+    const oidc = { AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://issuer.example', OIDC_JWKS_URL: 'https://issuer.example/jwks' };
+    expect(loadEnv({}).INTROSPECTION).toBe('on');
+    expect(loadEnv({ NODE_ENV: 'production', ...oidc }).INTROSPECTION).toBe('authenticated');
+    expect(loadEnv({ NODE_ENV: 'production', INTROSPECTION: 'off', ...oidc }).INTROSPECTION).toBe('off');
+  });
+
+  it('allows no cross-origin browser callers by default, and only exact origins when configured', () => {
+    expect(loadEnv({}).CORS_ORIGINS).toEqual([]);
+    expect(loadEnv({ CORS_ORIGINS: 'https://console.example, http://localhost:5173' }).CORS_ORIGINS).toEqual([
+      'https://console.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => loadEnv({ CORS_ORIGINS: 'https://console.example/app' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadEnv({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+  });
 });

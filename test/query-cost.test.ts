@@ -5,6 +5,7 @@ import {
   COST_DEFAULT_PAGE_SIZE,
   COST_MAX_PAGE_SIZE,
   INTROSPECTION_COST,
+  SCHEMA_INTROSPECTION_COST,
   queryCost,
 } from '../server/rate-limit/query-cost.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../server/schema/pagination.js';
@@ -102,8 +103,10 @@ describe('query cost', () => {
     expect(cost(query, { skip: false })).toBe(23);
   });
 
-  it('charges introspection a flat small amount', () => {
-    expect(cost('{ __schema { types { name fields { name type { name ofType { name } } } } } }')).toBe(INTROSPECTION_COST);
+  it('charges __schema as the whole schema, whatever is selected or aliased, and __type a small amount', () => {
+    expect(cost('{ __schema { types { name fields { name type { name ofType { name } } } } } }')).toBe(SCHEMA_INTROSPECTION_COST);
+    expect(cost('{ __schema { queryType { name } } }')).toBe(SCHEMA_INTROSPECTION_COST);
+    expect(cost('{ a: __schema { queryType { name } } b: __schema { queryType { name } } }')).toBe(2 * SCHEMA_INTROSPECTION_COST);
     expect(cost('{ __type(name: "Patient") { name } clinicalSystems { id } }')).toBe(INTROSPECTION_COST + 1);
   });
 

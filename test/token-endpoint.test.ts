@@ -138,6 +138,9 @@ describe.each(await availableBackends())('token endpoint (%s)', (backend) => {
     ],
     ['ES384 under the kid of the RSA key', async () => tokenForm(await assertionFor(supplier, 'ec', { kid: supplier.rsa.kid })), 'invalid_client', /does not suit/],
     ['aud = the URL the request came to', async () => tokenForm(await assertionFor(supplier, 'rsa', { aud: 'http://localhost/oauth2/token' })), 'invalid_client', /aud/],
+    // RFC 7523 would allow an array containing the token URL; we require exactly the URL, a string.
+    ['aud an array that contains the token URL', async () => tokenForm(await assertionFor(supplier, 'rsa', { aud: [tokenUrl, 'https://elsewhere.example/token'] })), 'invalid_client', /exactly the token endpoint URL/],
+    ['aud the token URL alone but in an array', async () => tokenForm(await assertionFor(supplier, 'rsa', { aud: [tokenUrl] })), 'invalid_client', /a string, not an array/],
     ['an expired assertion', async () => tokenForm(await assertionFor(supplier, 'rsa', { iat: -400, exp: -90 })), 'invalid_client', /expired/],
     ['exp 10 minutes ahead', async () => tokenForm(await assertionFor(supplier, 'rsa', { exp: 600 })), 'invalid_client', /at most 300 seconds/],
     ['iat in the future', async () => tokenForm(await assertionFor(supplier, 'rsa', { iat: 120 })), 'invalid_client', /iat/],

@@ -32,6 +32,7 @@ async function verified<T>(verify: Promise<T>): Promise<T> {
     return await verify;
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw new AuthenticationError('Token has expired.');
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp') throw new AuthenticationError('Token must carry an expiry (exp).');
     if (error instanceof errors.JOSEError) throw new AuthenticationError('Token is not valid.');
     throw error;
   }
@@ -107,6 +108,8 @@ export function bearerVerifier(options: { issuer: string; audience: string; jwks
           issuer: options.issuer,
           audience: options.audience,
           algorithms: ['ES256', 'RS256', 'RS512', 'ES384'],
+          // A token without exp would be good forever: a leaked one could never be contained.
+          requiredClaims: ['exp'],
           clockTolerance: 5,
         }),
       );

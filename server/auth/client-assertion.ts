@@ -4,6 +4,7 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWK } from 'jose';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
+import { hasUnsafeText } from '../domain/input-text.js';
 import { findClientApp, type ClientAppRecord } from './client-apps.js';
 import { OAuthFailure } from './oauth-failure.js';
 
@@ -14,6 +15,8 @@ export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 /** Tolerated difference between the client's clock and ours, on exp and iat. */
 export const CLOCK_SKEW_SECONDS = 30;
 const MAX_JTI_LENGTH = 256;
+/** client_ids and kids are printable ASCII; anything else names no app and never reaches the database. */
+const CLIENT_ID = /^[\x21-\x7E]{1,200}$/;
 
 const RegisteredJwks = z.object({ keys: z.array(z.looseObject({ kid: z.string().optional() })) });
 
@@ -44,7 +47,8 @@ export async function verifyClientAssertion(
   }
   if (typeof header.kid !== 'string' || !header.kid) throw refuse('client_assertion header must carry the kid of a registered key.');
   const clientId = unverified.iss;
-  if (typeof clientId !== 'string' || !clientId) throw refuse('client_assertion must carry iss = client_id.');
+  if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) throw refuse('client_assertion must carry iss = client_id.');
+  if (!CLIENT_ID.test(header.kid)) throw refuse('client_assertion header must carry the kid of a registered key.');
   if (options.clientId !== null && options.clientId !== clientId) throw refuse('client_id does not match the assertion iss.');
 
   const app = await findClientApp(db, clientId);
@@ -68,12 +72,15 @@ export async function verifyClientAssertion(
   } catch (error) {
     throw refuse(describe(error, options.tokenUrl));
   }
+  // RFC 7523 lets aud be an array that contains the token URL; we ask for exactly the URL, as a
+  // single string, so an assertion minted for several audiences cannot be replayed here.
+  if (payload.aud !== options.tokenUrl) throw refuse(`client_assertion aud must be exactly the token endpoint URL ${options.tokenUrl} (a string, not an array).`);
   const { exp, iat, jti } = payload;
   if (exp === undefined || exp > options.nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
     throw refuse(`client_assertion exp must be at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds from now.`);
   }
   if (iat !== undefined && iat > options.nowSeconds + CLOCK_SKEW_SECONDS) throw refuse('client_assertion iat is in the future.');
-  if (typeof jti !== 'string' || !jti || jti.length > MAX_JTI_LENGTH) {
+  if (typeof jti !== 'string' || !jti || jti.length > MAX_JTI_LENGTH || hasUnsafeText(jti)) {
     throw refuse(`client_assertion jti must be a non-empty string of at most ${MAX_JTI_LENGTH} characters.`);
   }
   return { app, jti, exp };

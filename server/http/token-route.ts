@@ -1,12 +1,13 @@
 // The OAuth2 token endpoint and the public key that verifies its tokens, served through Yoga's
 // request hook like the other non-GraphQL routes.
 import { randomUUID } from 'node:crypto';
-import type { Plugin } from 'graphql-yoga';
+import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { decodeJwt } from 'jose';
 import { PLATFORM_ISSUER, type AccessTokens } from '../auth/access-tokens.js';
 import { SCOPES } from '../domain/scopes.js';
 import { clientCredentialsExchange, type TokenResult } from '../auth/client-credentials.js';
-import { safeDescription, type OAuthFailure } from '../auth/oauth-failure.js';
+import { OAuthFailure, safeDescription } from '../auth/oauth-failure.js';
+import { describeInputProblem, hasUnsafeText, inputProblem, type InputProblem } from '../domain/input-text.js';
 import type { Db } from '../db/client.js';
 import { readAtMost } from '../read-capped.js';
 import type { AuditEvent } from '../domain/audit/event.js';
@@ -24,14 +25,17 @@ export interface TokenRouteDeps {
 function claimedClient(form: URLSearchParams): string {
   try {
     const iss = decodeJwt(form.get('client_assertion') ?? '').iss;
-    return typeof iss === 'string' && iss.length <= 200 ? iss : 'unknown';
+    return typeof iss === 'string' && iss.length <= 200 && !hasUnsafeText(iss) ? iss : 'unknown';
   } catch {
     return form.get('client_id')?.slice(0, 200) ?? 'unknown';
   }
 }
 
-function tokenEvent(result: TokenResult, form: URLSearchParams): AuditEvent {
+function tokenEvent(result: TokenResult | 'FAILED', form: URLSearchParams): AuditEvent {
   const base = { actorKind: 'SUPPLIER_APP' as const, operation: 'ISSUE_ACCESS_TOKEN', requestId: randomUUID() };
+  if (result === 'FAILED') {
+    return { ...base, actorId: claimedClient(form), detail: { error: 'server_error' }, outcome: 'FAILED', reason: 'The token request failed unexpectedly.' };
+  }
   return result.ok
     ? { ...base, actorId: result.appId, appId: result.appId, supplierId: result.supplierId, detail: { scope: result.body.scope }, outcome: 'ALLOWED' }
     : { ...base, actorId: claimedClient(form), detail: { error: result.failure.code }, outcome: 'REFUSED', reason: result.failure.description };
@@ -60,9 +64,19 @@ async function readForm(request: Request): Promise<URLSearchParams | null> {
   return body ? new URLSearchParams(body.toString('utf8')) : null;
 }
 
+const invalidForm = (problem: InputProblem): TokenResult => ({ ok: false, failure: new OAuthFailure('invalid_request', describeInputProblem(problem)) });
+
 export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
   const exchange = clientCredentialsExchange(deps);
+  let logger: YogaLogger | undefined;
+  const failed = (error: unknown) => {
+    logger?.warn(`token endpoint: request failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 'FAILED' as const;
+  };
   return {
+    onYogaInit({ yoga }) {
+      logger = yoga.logger;
+    },
     async onRequest({ request, url, endResponse }) {
       if (url.pathname === '/.well-known/oauth-authorization-server') {
         // RFC 8414 metadata: where the token endpoint is and what it accepts, so clients need not guess.
@@ -92,12 +106,15 @@ export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
           json({ error: 'invalid_request', error_description: 'Send a form body (application/x-www-form-urlencoded) of at most 16 KiB.' }, 400, NO_STORE),
         );
       }
-      const result = await exchange(form);
+      const problem = inputProblem(Object.fromEntries(form));
+      // Nothing else answers 500 here: an unexpected failure is audited and described without detail.
+      const result = problem ? invalidForm(problem) : await exchange(form).catch(failed);
       try {
         await deps.audit.record([tokenEvent(result, form)]);
       } catch {
         return endResponse(json({ error: 'temporarily_unavailable', error_description: 'The audit trail could not be written; try again.' }, 503, NO_STORE));
       }
+      if (result === 'FAILED') return endResponse(json({ error: 'server_error', error_description: 'The token request could not be completed.' }, 500, NO_STORE));
       return endResponse(result.ok ? json(result.body, 200, NO_STORE) : refusal(result.failure));
     },
   };

@@ -1,18 +1,30 @@
-// Meters supplier apps by query cost: before execution each operation's requested cost is taken
-// from the app's leaky bucket; a refusal answers without executing (429 THROTTLED, or
+// Meters every caller by query cost: before execution each operation's requested cost is taken from
+// the caller's leaky bucket (one per supplier app, one per person, one per client address for
+// callers without a token); a refusal answers without executing (429 THROTTLED, or
 // MAX_COST_EXCEEDED when one query alone is larger than the bucket), and every metered response
 // reports the cost and what remains in `extensions.cost`.
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { Actor } from '../domain/actors.js';
+import type { Env } from '../env.js';
+import { clientAddress } from '../http/client-address.js';
 import type { BudgetStore, BudgetTake } from './leaky-bucket.js';
 import { queryCost } from './query-cost.js';
 
-export interface RateLimitOptions {
-  store: BudgetStore;
-  /** Points per app bucket (also the largest single query allowed). */
+export const MIN_REQUEST_COST = 1;
+
+export interface Budget {
+  /** Points per bucket (also the largest single query allowed). */
   capacity: number;
   restorePerSecond: number;
+}
+
+export type MeteredKind = Actor['kind'];
+
+export interface RateLimitOptions {
+  store: BudgetStore;
+  /** One budget per caller kind; people may be given more than apps, anonymous callers less. */
+  budgets: Record<MeteredKind, Budget>;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
 }
@@ -22,7 +34,27 @@ export interface CostExtension {
   throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
 }
 
-function refusal(take: BudgetTake, cost: number, capacity: number, restorePerSecond: number): GraphQLError {
+export function budgetsFrom(env: Env): Record<MeteredKind, Budget> {
+  return {
+    SUPPLIER_APP: { capacity: env.RATE_LIMIT_CAPACITY, restorePerSecond: env.RATE_LIMIT_RESTORE_PER_SECOND },
+    PERSON: { capacity: env.PERSON_RATE_LIMIT_CAPACITY, restorePerSecond: env.PERSON_RATE_LIMIT_RESTORE_PER_SECOND },
+    ANONYMOUS: { capacity: env.ANONYMOUS_RATE_LIMIT_CAPACITY, restorePerSecond: env.ANONYMOUS_RATE_LIMIT_RESTORE_PER_SECOND },
+  };
+}
+
+/** The bucket a caller draws from. Anonymous callers share one per client address. */
+export function budgetKey(actor: Actor, context: unknown): string {
+  switch (actor.kind) {
+    case 'SUPPLIER_APP':
+      return `app:${actor.appId}`;
+    case 'PERSON':
+      return `person:${actor.id}`;
+    case 'ANONYMOUS':
+      return `anonymous:${clientAddress(context)}`;
+  }
+}
+
+function refusal(take: BudgetTake, cost: number, { capacity, restorePerSecond }: Budget): GraphQLError {
   if (cost > capacity) {
     return new GraphQLError(
       `Query cost ${cost} exceeds the maximum of ${capacity} points for a single query. Ask for fewer items (a smaller "first") or split the query.`,
@@ -37,34 +69,34 @@ function refusal(take: BudgetTake, cost: number, capacity: number, restorePerSec
   );
 }
 
-export function rateLimitPlugin({ store, capacity, restorePerSecond, now = Date.now }: RateLimitOptions): Plugin<{ actor?: Actor }> {
+export function rateLimitPlugin({ store, budgets, now = Date.now }: RateLimitOptions): Plugin<{ actor?: Actor }> {
   let logger: YogaLogger | undefined;
   return {
     onYogaInit({ yoga }) {
       logger = yoga.logger;
     },
     async onExecute({ args, setResultAndStopExecution }) {
-      // Only supplier apps are metered: the budget is part of the supplier-app contract (what an
-      // integration may ask of the platform and, through it, of the practices' clinical systems).
-      // People act through the console at human speed and anonymous callers reach only public,
-      // static data; both are already bounded by the armor limits on every request.
+      // Every caller is metered: a person's token or no token at all reaches the same resolvers,
+      // and a nested query costs the same database work whoever sends it.
       const actor = args.contextValue.actor;
-      if (actor?.kind !== 'SUPPLIER_APP') return;
-      const cost = queryCost({ schema: args.schema, document: args.document, variables: args.variableValues, operationName: args.operationName });
+      if (!actor) return;
+      const budget = budgets[actor.kind];
+      // Every request costs at least a point, so a flood of free queries ({ __typename }) is metered too.
+      const cost = Math.max(MIN_REQUEST_COST, queryCost({ schema: args.schema, document: args.document, variables: args.variableValues, operationName: args.operationName }));
       let take: BudgetTake;
       try {
-        take = await store.take(actor.appId, cost, capacity, restorePerSecond, now());
+        take = await store.take(budgetKey(actor, args.contextValue), cost, budget.capacity, budget.restorePerSecond, now());
       } catch (error) {
-        // A budget store outage must not take the API down with it: serve unmetered and say so.
-        logger?.warn(`rate limit: budget store unavailable, request served unmetered: ${(error as Error).message}`);
-        return;
+        // A budget store outage must not take the API down with it; the per-request ceiling still holds.
+        logger?.warn(`rate limit: budget store unavailable, request served with the per-request ceiling only: ${(error as Error).message}`);
+        take = { allowed: cost <= budget.capacity, currentlyAvailable: budget.capacity, retryAfterSeconds: Number.POSITIVE_INFINITY };
       }
       const extension: CostExtension = {
         requestedQueryCost: cost,
-        throttleStatus: { maximumAvailable: capacity, currentlyAvailable: Math.floor(take.currentlyAvailable), restoreRate: restorePerSecond },
+        throttleStatus: { maximumAvailable: budget.capacity, currentlyAvailable: Math.floor(take.currentlyAvailable), restoreRate: budget.restorePerSecond },
       };
       if (!take.allowed) {
-        setResultAndStopExecution({ errors: [refusal(take, cost, capacity, restorePerSecond)], extensions: { cost: extension } });
+        setResultAndStopExecution({ errors: [refusal(take, cost, budget)], extensions: { cost: extension } });
         return;
       }
       return {

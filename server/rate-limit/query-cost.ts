@@ -14,7 +14,9 @@
 //     selections) or under `nodes`; the rest (e.g. `pageInfo`) is charged once
 //   interface or union                              the most expensive of its possible types
 //   top-level mutation field                        10 + cost of its selections (writes)
-//   __schema / __type                               a flat 5
+//   __schema                                        a flat 100: the whole schema, ~100 KB of
+//                                                   answer whatever is selected under it
+//   __type                                          a flat 5
 //
 // Fields selected more than once under the same response key merge as they do at execution, so a
 // fragment repeated in several places is charged once per place it actually resolves.
@@ -43,7 +45,12 @@ export const COST_DEFAULT_PAGE_SIZE = 20;
 export const COST_MAX_PAGE_SIZE = 100;
 export const CONNECTION_COST = 2;
 export const MUTATION_FIELD_COST = 10;
+/** `__type(name:)`: one type's description. */
 export const INTROSPECTION_COST = 5;
+/** `__schema`: priced as what a full introspection answer costs to build and send. */
+export const SCHEMA_INTROSPECTION_COST = 100;
+
+const introspectionCost = (name: string) => (name === '__schema' ? SCHEMA_INTROSPECTION_COST : INTROSPECTION_COST);
 
 export interface QueryCostInput {
   schema: GraphQLSchema;
@@ -77,8 +84,9 @@ export function queryCost({ schema, document, variables, operationName }: QueryC
   };
   const perRootField = operation.operation === 'mutation' ? MUTATION_FIELD_COST : 0;
   let total = 0;
-  for (const [name, nodes] of collectFields(walk, rootType, [operation.selectionSet])) {
-    if (name === '__schema' || name === '__type') total += INTROSPECTION_COST;
+  for (const [, nodes] of collectFields(walk, rootType, [operation.selectionSet])) {
+    const fieldName = nodes[0]!.name.value;
+    if (fieldName === '__schema' || fieldName === '__type') total += introspectionCost(fieldName);
     else total += perRootField + fieldCost(walk, rootType, nodes);
   }
   return total;
@@ -87,7 +95,7 @@ export function queryCost({ schema, document, variables, operationName }: QueryC
 function fieldCost(walk: Walk, parent: GraphQLObjectType, nodes: FieldNode[]): number {
   const first = nodes[0]!;
   const name = first.name.value;
-  if (name === '__schema' || name === '__type') return INTROSPECTION_COST;
+  if (name === '__schema' || name === '__type') return introspectionCost(name);
   const definition = parent.getFields()[name];
   if (!definition) return 0; // __typename, or a field validation would have refused
   const type = getNamedType(definition.type);

@@ -4,6 +4,7 @@ import type { PatientDemographics } from '../domain/clinical-record.js';
 import { nhsNumberProblem, normaliseNhsNumber } from '../domain/identifiers.js';
 import type { GraphQLContext } from '../context.js';
 import { settle } from '../loaders.js';
+import { PATIENT_NOT_AVAILABLE, isPatientLookupOpen } from '../patient-lookups.js';
 import { ConnectorError } from '../systems/types.js';
 import { errorRefs, fromConnectorError, resolveResultType, typedError, type TypedError } from './errors.js';
 import { prefetchSelectedSections } from './record-sections.js';
@@ -47,6 +48,8 @@ export async function locatePatient(ctx: GraphQLContext, input: string): Promise
   return { nhsNumber, practice };
 }
 
+const notAvailable = () => typedError('PatientNotFound', 'PATIENT_NOT_FOUND', PATIENT_NOT_AVAILABLE);
+
 const PatientResult = builder.unionType('PatientResult', {
   types: [PatientType, errorRefs.InvalidNhsNumber, errorRefs.PatientNotFound, errorRefs.ClinicalSystemError],
   resolveType: resolveResultType('Patient'),
@@ -60,12 +63,14 @@ builder.queryField('patient', (t) =>
     args: { nhsNumber: t.arg.string({ required: true }) },
     resolve: async (_, args, ctx, info) => {
       const located = await locatePatient(ctx, args.nhsNumber);
-      if (!('practice' in located)) return located;
+      if (!('practice' in located)) return located.code === 'PATIENT_NOT_FOUND' ? notAvailable() : located;
+      // Refused by the permission rule (which audited why): the same answer as for no registration.
+      if (!isPatientLookupOpen(ctx, located.nhsNumber)) return notAvailable();
       const pending = settle(ctx.loaders.demographics.load(located));
       prefetchSelectedSections(ctx, located, info); // same tick: one read for the whole record
       const demographics = await pending;
       if (demographics instanceof ConnectorError) return fromConnectorError(demographics);
-      if (!demographics) return typedError('PatientNotFound', 'PATIENT_NOT_FOUND');
+      if (!demographics) return notAvailable();
       return { ...located, demographics };
     },
   }),

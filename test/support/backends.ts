@@ -2,6 +2,7 @@
 // Each test file gets its own fresh PostgreSQL database, dropped afterwards.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { describe, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { loadEnv } from '../../server/env.js';
 
@@ -9,6 +10,8 @@ export type Backend = 'pglite' | 'postgres';
 
 const env = loadEnv();
 let postgresReachable: Promise<boolean> | null = null;
+/** The skipped suite is registered once per test file (each file has its own module instance). */
+let skipReported = false;
 
 async function checkPostgres(): Promise<boolean> {
   if (env.TEST_SKIP_POSTGRES) return false;
@@ -17,19 +20,28 @@ async function checkPostgres(): Promise<boolean> {
     await sql`select 1`;
     return true;
   } catch (error) {
-    console.warn(
-      `\n!!! PostgreSQL at ${env.TEST_DATABASE_URL} is not reachable (${(error as Error).message}).\n` +
-        '!!! The PostgreSQL half of the integration tests is SKIPPED. Start it (see .ci/run) to run them.\n',
-    );
+    console.warn(`!!! PostgreSQL at ${env.TEST_DATABASE_URL} is not reachable (${(error as Error).message}): the PostgreSQL half is SKIPPED; start it (see .ci/run).`);
     return false;
   } finally {
     await sql.end({ timeout: 1 });
   }
 }
 
+/**
+ * The back ends this file's suites run on. When PostgreSQL is out of reach (or TEST_SKIP_POSTGRES
+ * is set), the file also registers a skipped suite, so the run reports the missing half as skipped
+ * tests instead of silently running half as many.
+ */
 export async function availableBackends(): Promise<Backend[]> {
   postgresReachable ??= checkPostgres();
-  return (await postgresReachable) ? ['pglite', 'postgres'] : ['pglite'];
+  if (await postgresReachable) return ['pglite', 'postgres'];
+  if (skipReported) return ['pglite'];
+  skipReported = true;
+  const why = env.TEST_SKIP_POSTGRES ? 'TEST_SKIP_POSTGRES is set' : `PostgreSQL at ${env.TEST_DATABASE_URL} is not reachable`;
+  describe.skip(`(postgres) SKIPPED: ${why}`, () => {
+    it('runs this file on the real PostgreSQL', () => {});
+  });
+  return ['pglite'];
 }
 
 export interface TestDatabase extends Database {

@@ -53,7 +53,7 @@ export async function createSupplierApp(db: Db, scopes: { granted: string[]; pen
 export interface AssertionOverrides {
   iss?: string;
   sub?: string;
-  aud?: string;
+  aud?: string | string[];
   /** Seconds relative to now; null leaves the claim out. */
   exp?: number | null;
   iat?: number | null;

@@ -1,4 +1,6 @@
 // A seeded API instance served in-process (yoga.fetch), on the chosen back end.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app.js';
 import { loadEnv, type Env } from '../../server/env.js';
 import { seedSandbox } from '../../server/seed/seed.js';
@@ -25,6 +27,8 @@ export interface TestApp {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   tokenFor(person: string): Promise<string>;
+  /** Serves the same app over real HTTP on loopback (an ephemeral port), as `npm start` does. */
+  listen(): Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,8 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   const statements: string[] = [];
   const database = await openTestDatabase(backend, (sql) => statements.push(sql));
   await seedSandbox(database.db, { seed: SEED, patients: options.patients ?? 40, anchor: ANCHOR });
-  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...options.env });
+  // Silent: the suite provokes failures on purpose, and a passing run must not print their stacks.
+  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
   const api = await createApp({ env, database, connectors: options.connectors });
   const { yoga } = api;
   const fetchApp = (path: string, init?: RequestInit) => Promise.resolve(yoga.fetch(new Request(`http://localhost${path}`, init)));
@@ -66,6 +71,15 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
       const token = ((await response.json()) as { access_token: string }).access_token;
       tokens.set(person, token);
       return token;
+    },
+    async listen() {
+      const server = createServer(yoga);
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      const { port } = server.address() as AddressInfo;
+      return {
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      };
     },
     close: async () => {
       await api.close();

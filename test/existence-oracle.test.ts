@@ -1,0 +1,84 @@
+// A caller who may not read a patient learns nothing about that patient: "registered nowhere",
+// "registered at a practice you may not read" and "not allowed" get one byte-identical answer,
+// while the audit trail records every lookup with its true reason.
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents } from '../server/db/schema/audit.js';
+import { practices } from '../server/db/schema/governance.js';
+import { availableBackends } from './support/backends.js';
+import { RECORD_QUERY } from './support/queries.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/** Valid check digit, registered nowhere. */
+const UNREGISTERED = '9434765919';
+
+describe.each(await availableBackends())('no existence oracle for patients (%s)', (backend) => {
+  let app: TestApp;
+  const firstPatient: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await startTestApp(backend);
+    // Z94002 plays a real (non-sandbox) practice, which a supplier developer may not read.
+    await app.database.db.update(practices).set({ isSandbox: false }).where(eq(practices.odsCode, 'Z94002'));
+    for (const ods of ['Z91001', 'Z92001', 'Z94002']) {
+      const listed = await app.gql<{ practice: { patients: { edges: Array<{ node: { nhsNumber: string } }> } } }>(
+        'query($o: String!) { practice(odsCode: $o) { ... on Practice { patients(first: 1) { edges { node { nhsNumber } } } } } }',
+        { o: ods },
+        await app.tokenFor(`clinician.${ods}`),
+      );
+      firstPatient[ods] = listed.data!.practice.patients.edges[0]!.node.nhsNumber;
+    }
+  });
+  afterAll(() => app?.close());
+
+  async function lookUp(person: string, nhsNumber: string) {
+    const requestId = randomUUID();
+    const response = await app.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.tokenFor(person)}`, 'x-request-id': requestId },
+      body: JSON.stringify({ query: RECORD_QUERY, variables: { nhsNumber } }),
+    });
+    const audited = await app.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId));
+    // extensions.cost reports the caller's own budget, which every request spends; the rest is the answer.
+    const { extensions, ...answer } = (await response.json()) as { extensions?: { cost?: { requestedQueryCost: number } } };
+    return { status: response.status, body: JSON.stringify(answer), cost: extensions?.cost?.requestedQueryCost, audited };
+  }
+
+  it.each([
+    ['a clinician', 'clinician.Z91001', 'Z92001', 'Practice users may only read patients registered at their own practice.'],
+    ['a supplier developer', 'developer', 'Z94002', 'Supplier developers may only read synthetic sandbox practices.'],
+    ['a reviewer', 'reviewer', 'Z91001', 'Reviewers govern supplier access; they do not read patient records.'],
+  ])('gives %s one identical answer for a number registered nowhere and one it may not read', async (_, person, practice, trueReason) => {
+    const nowhere = await lookUp(person, UNREGISTERED);
+    const elsewhere = await lookUp(person, firstPatient[practice]!);
+    expect(elsewhere.status).toBe(nowhere.status);
+    expect(elsewhere.body).toBe(nowhere.body);
+    expect(elsewhere.cost).toBe(nowhere.cost);
+    expect(JSON.parse(nowhere.body)).toEqual({
+      data: {
+        patient: {
+          __typename: 'PatientNotFound',
+          code: 'PATIENT_NOT_FOUND',
+          message: 'No patient with this NHS number is registered at a practice whose records you may read.',
+        },
+      },
+    });
+    // The audit keeps what the caller was not told.
+    expect(nowhere.audited.map((e) => [e.operation, e.outcome, e.nhsNumber, e.practiceOds, e.reason])).toEqual([
+      ['READ_PATIENT_RECORD', 'REFUSED', UNREGISTERED, null, 'No patient is registered with this NHS number.'],
+    ]);
+    expect(elsewhere.audited.map((e) => [e.operation, e.outcome, e.nhsNumber, e.practiceOds, e.reason])).toEqual([
+      ['READ_PATIENT_RECORD', 'REFUSED', firstPatient[practice], practice, trueReason],
+    ]);
+  });
+
+  it('still lets a caller who may read the patient read them, and audits invalid numbers too', async () => {
+    const own = await lookUp('clinician.Z91001', firstPatient.Z91001!);
+    expect(JSON.parse(own.body).data.patient).toMatchObject({ __typename: 'Patient', nhsNumber: firstPatient.Z91001 });
+    expect(own.audited.every((e) => e.outcome === 'ALLOWED')).toBe(true);
+    const invalid = await lookUp('clinician.Z91001', '9434765918');
+    expect(JSON.parse(invalid.body).data.patient.code).toBe('INVALID_NHS_NUMBER');
+    expect(invalid.audited.map((e) => [e.outcome, e.reason])).toEqual([['REFUSED', 'Not a valid NHS number.']]);
+  });
+});
