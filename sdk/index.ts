@@ -60,3 +60,16 @@ export type {
 } from './generated/graphql.js';
 export { clientCredentials, OAuthError } from './auth.js';
 export type { ClientCredentialsOptions, TokenSource } from './auth.js';
+export { definePlugin, PLUGIN_MODULE_SPECIFIER } from './plugin.js';
+export type { Plugin, PluginContext } from './plugin.js';
+export {
+  manifestSchema,
+  effectSchema,
+  effectiveLimits,
+  PLATFORM_LIMITS,
+  DEFAULT_LIMITS,
+  MAX_BUNDLE_BYTES,
+  EFFECT_SCOPES,
+  EFFECT_KINDS,
+} from './manifest.js';
+export type { Effect, EffectKind, PluginManifest, ValidManifest, RunLimits, Trigger } from './manifest.js';
