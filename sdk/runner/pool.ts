@@ -71,7 +71,12 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
 
   async function run(request: RunRequest): Promise<RunResult> {
     const limits = effectiveLimits({ limits: request.limits ?? {} });
-    const inputJson = JSON.stringify(request.input ?? null);
+    let inputJson: string;
+    try {
+      inputJson = JSON.stringify(request.input ?? null);
+    } catch {
+      return failed('ERROR', 'the input could not be serialised as JSON');
+    }
     if (Buffer.byteLength(inputJson) > limits.inputBytes) {
       return failed('ERROR', `the input is over ${limits.inputBytes} bytes`);
     }

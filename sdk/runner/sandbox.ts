@@ -52,7 +52,7 @@ const WASM_PAGE = 64 * 1024;
 /** Promise jobs drained per run, whatever the deadline says: a loop of caught interrupts cannot spin forever. */
 const MAX_PROMISE_JOBS = 100_000;
 /** Log calls accepted per run, counted even when the lines are dropped. */
-const MAX_LOG_CALLS = 10_000;
+const MAX_LOG_CALLS = 1_000;
 const MAX_ERROR_CHARS = 1_000;
 
 // The variant's types describe its CommonJS face; under ESM the variant is the default export.

@@ -10,15 +10,17 @@ export interface WorkerTask extends SandboxTask {
   port: MessagePort;
 }
 
-let module: Promise<QuickJSWASMModule> | null = null;
+// Compiled and instantiated as the worker starts, so a run's deadline never pays for it.
+const module: Promise<QuickJSWASMModule> = loadSandboxModule();
 
 export default async function runTask(task: WorkerTask): Promise<SandboxResult> {
-  module ??= loadSandboxModule();
   const { port, ...sandboxTask } = task;
-  port.postMessage('started');
   let result: SandboxResult;
   try {
-    result = runInSandbox(await module, sandboxTask);
+    const ready = await module;
+    // The host's watchdog starts now.
+    port.postMessage('started');
+    result = runInSandbox(ready, sandboxTask);
   } catch (error) {
     result = {
       outcome: 'ERROR', output: null, error: error instanceof Error ? error.message : 'sandbox failure',
