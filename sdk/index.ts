@@ -17,6 +17,18 @@ export {
   GrantScopesDocument,
   EnableAppDocument,
   DisableAppDocument,
+  PublishPluginVersionDocument,
+  ReviewPluginVersionDocument,
+  MyPluginVersionsDocument,
+  PluginVersionsDocument,
+  EnablePluginDocument,
+  UpgradePluginDocument,
+  DisablePluginDocument,
+  RunPluginDocument,
+  PracticePluginRunsDocument,
+  MyPluginRunsDocument,
+  PracticeTasksDocument,
+  ClosePracticeTaskDocument,
 } from './generated/graphql.js';
 export type {
   ClinicalSystemsQuery,
@@ -57,6 +69,17 @@ export type {
   PrerequisiteEvidenceInput,
   PairingStage,
   DsptStatus,
+  PluginVersionFieldsFragment,
+  PluginRunFieldsFragment,
+  PluginVersionStatus,
+  PluginRunOutcome,
+  PracticeTaskStatus,
+  PublishPluginVersionMutation,
+  PublishPluginVersionMutationVariables,
+  ReviewPluginVersionMutation,
+  EnablePluginMutation,
+  RunPluginMutation,
+  PracticeTasksQuery,
 } from './generated/graphql.js';
 export { clientCredentials, OAuthError } from './auth.js';
 export type { ClientCredentialsOptions, TokenSource } from './auth.js';

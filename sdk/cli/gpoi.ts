@@ -8,6 +8,7 @@ import { publishPlugin } from './plugin-publish.js';
 const USAGE = `usage:
   gpoi plugin init <folder>                      scaffold a plugin (manifest, module, test input)
   gpoi plugin run [folder] [--input file.json]   run it in the production sandbox with its limits
+        [--event event.json]                     (as if this event fired: {type, id, subject}; default ./event.json)
         [--url URL --token TOKEN --practice ODS] (take the input from the API at a sandbox practice)
   gpoi plugin publish [folder] --url URL --token TOKEN   submit this version for review`;
 
@@ -17,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       input: { type: 'string' },
+      event: { type: 'string' },
       url: { type: 'string' },
       token: { type: 'string' },
       practice: { type: 'string' },

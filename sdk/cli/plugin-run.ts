@@ -3,11 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPluginRunner } from '../runner/pool.js';
+import type { PluginContext } from '../plugin.js';
 import { readPluginFolder } from './plugin-files.js';
 import { fetchPluginInput } from './api.js';
 
 export interface RunOptions {
   input?: string;
+  /** A JSON file {type, id, subject} simulating the domain event that triggers the run. */
+  event?: string;
   url?: string;
   token?: string;
   practice?: string;
@@ -17,11 +20,13 @@ export async function runPluginLocally(folder: string, options: RunOptions): Pro
   const { manifest, bundle } = await readPluginFolder(folder);
   const now = new Date().toISOString();
   const odsCode = options.practice ?? 'Z91001';
+  const trigger = await triggerFor(folder, options.event);
   let input: unknown;
   if (options.url) {
     if (!manifest.input) throw new Error('the manifest has no input query to run');
     if (!options.token) throw new Error('--token is needed with --url');
-    input = await fetchPluginInput(options.url, options.token, manifest.input.query, { odsCode, now, today: now.slice(0, 10) });
+    const subject = trigger.kind === 'event' ? trigger.subject : {};
+    input = await fetchPluginInput(options.url, options.token, manifest.input.query, { odsCode, now, today: now.slice(0, 10), ...subject });
   } else {
     input = JSON.parse(await readFile(options.input ?? join(folder, 'input.json'), 'utf8'));
   }
@@ -30,7 +35,7 @@ export async function runPluginLocally(folder: string, options: RunOptions): Pro
     const result = await runner.run({
       bundle,
       input,
-      context: { now, practice: { odsCode }, trigger: { kind: 'manual' } },
+      context: { now, practice: { odsCode }, trigger },
       limits: manifest.limits,
       allowedEffects: manifest.effects,
     });
@@ -44,4 +49,15 @@ export async function runPluginLocally(folder: string, options: RunOptions): Pro
   } finally {
     await runner.close();
   }
+}
+
+/** The event in --event, else the folder's event.json if there is one, else a manual trigger. */
+async function triggerFor(folder: string, eventFile: string | undefined): Promise<PluginContext['trigger']> {
+  const text = await readFile(eventFile ?? join(folder, 'event.json'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (!eventFile && error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (text === null) return { kind: 'manual' };
+  const event = JSON.parse(text) as { type: string; id?: string; subject?: Record<string, string> };
+  return { kind: 'event', type: event.type, eventId: event.id ?? 'local-event', subject: event.subject ?? {} };
 }

@@ -49,6 +49,8 @@ export interface RunnerOptions {
 
 export interface PluginRunner {
   run(request: RunRequest): Promise<RunResult>;
+  /** Compiles a bundle in the sandbox without running it: the syntax error, or null. */
+  checkSyntax(bundle: string): Promise<string | null>;
   /** Workers terminated because a run overran or left its instance suspect. */
   readonly recycledWorkers: number;
   close(): Promise<void>;
@@ -69,7 +71,7 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
   });
   let recycledWorkers = 0;
 
-  async function run(request: RunRequest): Promise<RunResult> {
+  async function run(request: RunRequest, compileOnly = false): Promise<RunResult> {
     const limits = effectiveLimits({ limits: request.limits ?? {} });
     let inputJson: string;
     try {
@@ -100,6 +102,7 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
       contextJson: JSON.stringify(request.context),
       nowMs: Date.parse(request.context.now),
       limits,
+      compileOnly,
       port: port2,
     };
     try {
@@ -129,7 +132,12 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
   }
 
   return {
-    run,
+    run: (request) => run(request),
+    async checkSyntax(bundle) {
+      const context = { now: new Date().toISOString(), practice: { odsCode: 'A00000' }, trigger: { kind: 'manual' as const } };
+      const result = await run({ bundle, input: null, context, allowedEffects: [], limits: { timeoutMs: 2_000 } }, true);
+      return result.outcome === 'OK' || result.outcome === 'EFFECTS_REFUSED' ? null : (result.error ?? result.outcome);
+    },
     get recycledWorkers() {
       return recycledWorkers;
     },

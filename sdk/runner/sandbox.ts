@@ -28,6 +28,8 @@ export interface SandboxTask {
   /** Milliseconds since the epoch that `new Date()` and `Date.now()` return inside the run. */
   nowMs: number;
   limits: RunLimits;
+  /** Only compile the bundle (a syntax check at publish); nothing of it runs. */
+  compileOnly?: boolean;
 }
 
 export type SandboxOutcome = 'OK' | 'TIMEOUT' | 'OUT_OF_MEMORY' | 'OUTPUT_TOO_LARGE' | 'ERROR';
@@ -144,6 +146,17 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
       (_base, requested) => requested,
     );
     const ctx = (context = runtime.newContext());
+    if (task.compileOnly) {
+      const compiled = ctx.evalCode(task.bundle, 'plugin.js', { type: 'module', compileOnly: true });
+      if (!compiled.error) {
+        compiled.value.dispose();
+        return finish('OK');
+      }
+      // Compiling runs no guest code, so reading the error's message cannot run any either.
+      const message = withHandle(ctx.getProp(compiled.error, 'message'), (h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : 'does not compile'));
+      compiled.error.dispose();
+      return finish('ERROR', { error: message.slice(0, MAX_ERROR_CHARS) });
+    }
 
     const hostLog = ctx.newFunction('log', (message) => {
       logCalls += 1;

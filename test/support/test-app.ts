@@ -1,5 +1,5 @@
 // A seeded API instance served in-process (yoga.fetch), on the chosen back end.
-import { createApp } from '../../server/app.js';
+import { createApp, type App } from '../../server/app.js';
 import { loadEnv, type Env } from '../../server/env.js';
 import { seedSandbox } from '../../server/seed/seed.js';
 import type { ClinicalSystemConnector } from '../../server/systems/types.js';
@@ -22,6 +22,8 @@ export interface TestApp {
   env: Env;
   /** SQL statements executed since the last reset. */
   statements: string[];
+  /** The assembled app (e.g. its plugin host and scheduler). */
+  api: App;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   tokenFor(person: string): Promise<string>;
@@ -49,6 +51,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
     database,
     env,
     statements,
+    api,
     fetch: fetchApp,
     async gql(query, variables, token, headers) {
       const response = await fetchApp('/graphql', {
