@@ -31,8 +31,8 @@ export const DEFAULT_LIMITS: RunLimits = {
 
 export type RunLimits = { [K in keyof typeof PLATFORM_LIMITS]: number };
 
-/** A bundle is one JavaScript module; larger ones are refused at publish. */
-export const MAX_BUNDLE_BYTES = 256 * 1024;
+/** A bundle is one JavaScript module; larger ones are refused at publish (it travels in one API request body). */
+export const MAX_BUNDLE_BYTES = 64 * 1024;
 
 /** Effect kinds a manifest may declare, with the scope each needs at the practice. */
 export const EFFECT_SCOPES = {
