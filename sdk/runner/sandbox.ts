@@ -117,7 +117,8 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
   let logsDropped = 0;
   let logCalls = 0;
   let interrupted = false;
-  const finish = (outcome: SandboxOutcome, fields: Partial<SandboxResult> = {}): SandboxResult => ({
+  const last: { result: SandboxResult | null } = { result: null };
+  const finish = (outcome: SandboxOutcome, fields: Partial<SandboxResult> = {}): SandboxResult => (last.result = {
     outcome,
     output: null,
     error: null,
@@ -234,7 +235,8 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
       context?.dispose();
       runtime?.dispose();
     } catch {
-      // A runtime that cannot be freed cleanly is left to the worker's replacement.
+      // A runtime that cannot be freed cleanly (a leak, an abort) is left to the worker's replacement.
+      if (last.result) last.result.recycle = true;
     }
   }
 }

@@ -4,11 +4,14 @@
 import { createHash } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pairings } from '../../server/db/schema/access.js';
 import { auditEvents } from '../../server/db/schema/audit.js';
+import { practices } from '../../server/db/schema/governance.js';
 import { pluginRuns, pluginVersions, practiceTasks } from '../../server/db/schema/plugins.js';
 import { sbAppointments } from '../../server/db/schema/sandbox.js';
 import { createPluginHost } from '../../server/plugins/host.js';
 import { availableBackends } from '../support/backends.js';
+import { transition } from '../support/governance.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { disable, enable, examplePlugin, firstPatients, live, pluginSupplier, publish, review, runNow, upgrade, type PluginPeople } from './support.js';
 
@@ -226,5 +229,30 @@ describe.each(await availableBackends())('plugin lifecycle (%s)', (backend) => {
     expect(await app.api.plugins.handleDomainEvent({ ...event, id: 'evt_test_2', practiceOds: 'Z91002' })).toEqual([]);
     const audited = await app.database.db.select().from(auditEvents).where(inArray(auditEvents.requestId, [runs[0]!.id]));
     expect(audited.map((e) => e.operation)).toContain('READ_PATIENT_RECORD');
+  });
+
+  it('shows the supplier outcomes everywhere but logs and input only at sandbox practices', async () => {
+    // Z91002 plays a real practice; the supplier's EMIS Web pairing goes live.
+    await app.database.db.update(practices).set({ isSandbox: false }).where(eq(practices.odsCode, 'Z91002'));
+    const [pairing] = await app.database.db.select().from(pairings).where(eq(pairings.supplierId, people.supplierId));
+    for (const stage of ['SUPPORTED_TEST', 'ASSURED', 'LIVE'] as const) expect(await transition(app, people.reviewer, pairing!.id, stage)).toMatchObject({ stage });
+    const [v1] = await app.database.db.select().from(pluginVersions).where(eq(pluginVersions.version, '1.0.0'));
+    const otherAdmin = await app.tokenFor('admin.Z91002');
+    expect(await enable(app, otherAdmin, v1!.id, medicationReview.manifest.scopes as string[])).toMatchObject({ active: true });
+    const real = await runNow(app, otherAdmin, 'medication-review');
+    expect(real).toMatchObject({ outcome: 'OK', logs: [expect.any(String)] });
+
+    const practiceView = await app.gql<{ practicePluginRuns: Array<{ id: string; logs: string[] | null; input: unknown }> }>('{ practicePluginRuns { id logs input } }', {}, otherAdmin);
+    expect(practiceView.data!.practicePluginRuns.find((r) => r.id === real.id)).toMatchObject({ logs: real.logs, input: { practice: expect.any(Object) } });
+    const supplierView = await app.gql<{ myPluginRuns: Array<{ id: string; practiceOdsCode: string; outcome: string; logs: string[] | null; input: unknown }> }>(
+      '{ myPluginRuns(first: 100) { id practiceOdsCode outcome logs input } }',
+      {},
+      people.developer,
+    );
+    expect(supplierView.data!.myPluginRuns.find((r) => r.id === real.id)).toEqual({ id: real.id, practiceOdsCode: 'Z91002', outcome: 'OK', logs: null, input: null });
+    expect(supplierView.data!.myPluginRuns.filter((r) => r.practiceOdsCode === 'Z91001').every((r) => r.logs !== null)).toBe(true);
+    // Z91001's staff never see another practice's runs.
+    const own = await app.gql<{ practicePluginRuns: Array<{ id: string }> }>('{ practicePluginRuns(first: 100) { id } }', {}, people.admin);
+    expect(own.data!.practicePluginRuns.map((r) => r.id)).not.toContain(real.id);
   });
 });
