@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'sdk/generated/**', '.data/**', 'scratch/**', 'drizzle/**'] },
+  { ignores: ['node_modules/**', 'sdk/dist/**', 'sdk/generated/**', '.data/**', 'scratch/**', 'drizzle/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -17,6 +17,14 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [
         { group: ['graphql', 'graphql-*', '@pothos/*'], message: 'Domain code never imports graphql.' },
         { group: ['../schema/*', '../schema.js', '../permissions.js'], message: 'Domain code does not depend on the schema layer.' },
+      ] }],
+    },
+  },
+  {
+    files: ['sdk/**/*.ts', 'plugins/**/*.{ts,js}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/server/**', '**/server'], message: 'The SDK and plugins never import the server.' },
       ] }],
     },
   },

@@ -32,7 +32,8 @@ import {
 
 const PRACTICE = 'Z91001'; // a sandbox practice on EMIS Web
 const PRACTICE_SYSTEM = 'EMIS_WEB';
-const REQUESTED_SCOPES = ['patient/Patient.rs', 'patient/AllergyIntolerance.rs', 'patient/MedicationStatement.rs', 'patient/Condition.rs'];
+// system/Task.c is for the plugin walkthrough (npm run walkthrough:plugin) that follows this one.
+const REQUESTED_SCOPES = ['patient/Patient.rs', 'patient/AllergyIntolerance.rs', 'patient/MedicationStatement.rs', 'patient/Condition.rs', 'system/Task.c'];
 /** The practice allows all but patient/Condition.rs, so `problems` is refused while the rest is read. */
 const PRACTICE_ALLOWS = REQUESTED_SCOPES.filter((s) => s !== 'patient/Condition.rs');
 const SANDBOX_STAGES: readonly PairingStage[] = ['UNSUPPORTED_TEST', 'SUPPORTED_TEST', 'ASSURED', 'LIVE'];

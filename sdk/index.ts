@@ -17,6 +17,18 @@ export {
   GrantScopesDocument,
   EnableAppDocument,
   DisableAppDocument,
+  PublishPluginVersionDocument,
+  ReviewPluginVersionDocument,
+  MyPluginVersionsDocument,
+  PluginVersionsDocument,
+  EnablePluginDocument,
+  UpgradePluginDocument,
+  DisablePluginDocument,
+  RunPluginDocument,
+  PracticePluginRunsDocument,
+  MyPluginRunsDocument,
+  PracticeTasksDocument,
+  ClosePracticeTaskDocument,
 } from './generated/graphql.js';
 export type {
   ClinicalSystemsQuery,
@@ -57,6 +69,30 @@ export type {
   PrerequisiteEvidenceInput,
   PairingStage,
   DsptStatus,
+  PluginVersionFieldsFragment,
+  PluginRunFieldsFragment,
+  PluginVersionStatus,
+  PluginRunOutcome,
+  PracticeTaskStatus,
+  PublishPluginVersionMutation,
+  PublishPluginVersionMutationVariables,
+  ReviewPluginVersionMutation,
+  EnablePluginMutation,
+  RunPluginMutation,
+  PracticeTasksQuery,
 } from './generated/graphql.js';
 export { clientCredentials, OAuthError } from './auth.js';
 export type { ClientCredentialsOptions, TokenSource } from './auth.js';
+export { definePlugin, PLUGIN_MODULE_SPECIFIER } from './plugin.js';
+export type { Plugin, PluginContext } from './plugin.js';
+export {
+  manifestSchema,
+  effectSchema,
+  effectiveLimits,
+  PLATFORM_LIMITS,
+  DEFAULT_LIMITS,
+  MAX_BUNDLE_BYTES,
+  EFFECT_SCOPES,
+  EFFECT_KINDS,
+} from './manifest.js';
+export type { Effect, EffectKind, PluginManifest, ValidManifest, RunLimits, Trigger } from './manifest.js';

@@ -44,7 +44,9 @@ export class AccessLog {
         ? { actorKind: 'PERSON' as const, actorId: a.id, supplierId: null, appId: null }
         : a.kind === 'SUPPLIER_APP'
           ? { actorKind: 'SUPPLIER_APP' as const, actorId: a.appId, supplierId: a.supplierId, appId: a.appId }
-          : { actorKind: 'ANONYMOUS' as const, actorId: 'anonymous', supplierId: null, appId: null };
+          : a.kind === 'PLUGIN_RUN'
+            ? { actorKind: 'PLUGIN_RUN' as const, actorId: a.runId, supplierId: a.supplierId, appId: null, pluginId: a.versionId }
+            : { actorKind: 'ANONYMOUS' as const, actorId: 'anonymous', supplierId: null, appId: null };
     return [...this.entries.values()].map(({ note, fields }) => ({
       ...who,
       practiceOds: note.practiceOds,

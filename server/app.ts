@@ -34,6 +34,10 @@ import { schema } from './schema.js';
 import { connectorRegistry } from './systems/registry.js';
 import type { ClinicalSystemConnector, RequestMeta } from './systems/types.js';
 import type { Actor } from './domain/actors.js';
+import { pluginEventHandler, type DomainEventHandler } from './plugins/events.js';
+import { createPluginHost, type PluginHost } from './plugins/host.js';
+import { PluginRunTokens } from './plugins/run-tokens.js';
+import { createPluginScheduler, type PluginScheduler } from './plugins/scheduler.js';
 
 export interface AppOptions {
   env: Env;
@@ -51,6 +55,8 @@ export interface AppOptions {
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
   devIssuer: DevIssuer | null;
+  /** Plugin runs: the host (manual runs), the scheduler, and the handler the outbox dispatcher calls. */
+  plugins: { host: PluginHost; scheduler: PluginScheduler; handleDomainEvent: DomainEventHandler; tokens: PluginRunTokens };
   /** Flushes pending audit writes and releases what the app holds besides the database (e.g. Redis). */
   close(): Promise<void>;
 }
@@ -63,6 +69,8 @@ function metaFor(actor: Actor, requestId: string): RequestMeta {
       return { requestId, actorId: actor.id, actorName: actor.name, actorRole: actor.role, organisationOds: actor.practiceOds };
     case 'SUPPLIER_APP':
       return { requestId, actorId: actor.appId, actorName: `app ${actor.appId}`, actorRole: 'SUPPLIER_APP', organisationOds: null };
+    case 'PLUGIN_RUN':
+      return { requestId, actorId: actor.runId, actorName: `plugin run ${actor.runId}`, actorRole: 'PLUGIN_RUN', organisationOds: actor.practiceOds };
     case 'ANONYMOUS':
       return { requestId, actorId: 'anonymous', actorName: 'anonymous', actorRole: 'ANONYMOUS', organisationOds: null };
   }
@@ -82,6 +90,9 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   const registry = connectorRegistry(db, connectors);
   const auditWriter: AuditWriter = discardAuditForBenchmark ? { record: async () => {}, close: async () => {} } : createAuditWriter(db);
   const rateLimitStore = createRateLimitStore(env);
+  const pluginRunTokens = new PluginRunTokens();
+  // Created once yoga exists: a plugin run's input query is a request to this same API.
+  let pluginHost: PluginHost | null = null;
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -109,7 +120,8 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     context: async ({ request }) => {
       let actor: Actor;
       try {
-        actor = await verifier.actorFor(request.headers.get('authorization'));
+        const authorization = request.headers.get('authorization');
+        actor = pluginRunTokens.actorFor(authorization) ?? (await verifier.actorFor(authorization));
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
         throw new GraphQLError(error.message, {
@@ -128,8 +140,20 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         loaders: createLoaders(db, registry, meta),
         governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts),
         accessLog: new AccessLog(actor, requestId),
+        plugins: pluginHost!,
       };
     },
   });
-  return { yoga, devIssuer, close: async () => void (await Promise.all([auditWriter.close(), rateLimitStore.close(), accessFacts.close()])) };
+  const host = (pluginHost = createPluginHost({ db, api: (request) => yoga.fetch(request), tokens: pluginRunTokens, threads: env.PLUGIN_THREADS }));
+  const scheduler = createPluginScheduler(db, host, { start: env.PLUGIN_SCHEDULER === 'on' && env.NODE_ENV !== 'test' });
+  const plugins = { host, scheduler, handleDomainEvent: pluginEventHandler(db, host), tokens: pluginRunTokens };
+  return {
+    yoga,
+    devIssuer,
+    plugins,
+    close: async () => {
+      scheduler.stop();
+      await Promise.all([auditWriter.close(), rateLimitStore.close(), accessFacts.close(), host.close()]);
+    },
+  };
 }

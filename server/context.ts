@@ -5,6 +5,7 @@ import type { Actor } from './domain/actors.js';
 import type { Env } from './env.js';
 import type { GovernanceLoaders } from './governance-loaders.js';
 import type { Loaders } from './loaders.js';
+import type { PluginHost } from './plugins/host.js';
 import type { RequestMeta } from './systems/types.js';
 
 export interface GraphQLContext {
@@ -17,4 +18,6 @@ export interface GraphQLContext {
   governance: GovernanceLoaders;
   /** Access decisions of this request, audited before the response is sent. */
   accessLog: AccessLog;
+  /** Runs plugins (manual runs, bundle checks at publish). */
+  plugins: PluginHost;
 }

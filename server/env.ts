@@ -80,6 +80,10 @@ const EnvSchema = z.object({
   /** Lifetime of access tokens issued to supplier apps at /oauth2/token. */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** At most this many suppliers may be LIVE at once (NHS England's approved set). */
+  /** Worker threads of the plugin sandbox pool (started on the first plugin run). */
+  PLUGIN_THREADS: z.coerce.number().int().min(1).max(32).default(2),
+  /** Scheduled plugin triggers: every replica may tick; a claim row lets exactly one run each fire. */
+  PLUGIN_SCHEDULER: z.enum(['on', 'off']).default('on'),
   MAX_LIVE_SUPPLIERS: z.coerce.number().int().min(1).default(20),
   /** The test suite's PostgreSQL (each test file creates and drops its own database there). */
   TEST_DATABASE_URL: z

@@ -3,7 +3,7 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { rule } from 'graphql-shield';
 import type { GraphQLContext } from './context.js';
-import { mayAppUseScope, mayReadPracticeRecords, type Decision, type PracticeFacts } from './domain/access.js';
+import { mayAppUseScope, mayPluginRunUseScope, mayReadPracticeRecords, type Decision, type PracticeFacts } from './domain/access.js';
 import type { PersonRole } from './domain/actors.js';
 import type { PatientNode } from './schema/refs.js';
 import { locatePatient } from './schema/patient.js';
@@ -16,6 +16,7 @@ const forbidden = (reason: string) => new GraphQLError(reason, { extensions: { c
 
 async function decideForPractice(ctx: GraphQLContext, practice: PracticeFacts, scope: string): Promise<Decision> {
   const actor = ctx.actor;
+  if (actor.kind === 'PLUGIN_RUN') return mayPluginRunUseScope(actor, practice, scope);
   if (actor.kind !== 'SUPPLIER_APP') return mayReadPracticeRecords(actor, practice);
   const facts = await ctx.governance.callerAppFacts.load(actor.appId);
   if (!facts) return { allowed: false, reason: 'Unknown app.' };

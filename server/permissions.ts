@@ -22,7 +22,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'SectionWarning', 'Coding', 'PersonRef', 'SlotList', 'Slot', 'AppointmentList', 'Appointment',
   'PatientConnection', 'PatientEdge',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
-  'Enablement', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
+  'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
 ] as const;
 
 /** Typed errors and plumbing that carry no patient data. */
@@ -46,6 +46,12 @@ export const permissionMap = {
     practiceEnablements: practiceUser,
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
     verifyAuditChain: auditReader,
+    myPluginVersions: developer,
+    pluginVersions: or(reviewer, practiceAdmin), // practice admins: approved versions only (resolver)
+    practicePlugins: practiceUser,
+    practicePluginRuns: practiceUser,
+    myPluginRuns: developer, // logs and inputs only at sandbox practices (domain)
+    practiceTasks: practiceUser,
   },
   Mutation: {
     applyAsSupplier: developer,
@@ -58,6 +64,13 @@ export const permissionMap = {
     revokeScopes: reviewer,
     enableApp: practiceAdmin,
     disableApp: practiceAdmin,
+    publishPluginVersion: developer,
+    reviewPluginVersion: reviewer,
+    enablePlugin: practiceAdmin,
+    upgradePlugin: practiceAdmin,
+    disablePlugin: practiceAdmin,
+    runPlugin: practiceAdmin,
+    closePracticeTask: practiceUser,
   },
   Practice: {
     odsCode: isAuthenticated,

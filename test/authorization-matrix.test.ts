@@ -181,6 +181,19 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       revokeScopes: { query: 'mutation { revokeScopes(supplierId: "none", scopes: []) { __typename } }', allowed: only('reviewer') },
       enableApp: { query: 'mutation { enableApp(clientId: "none", scopes: []) { __typename } }', allowed: only('admin', 'otherAdmin') },
       disableApp: { query: 'mutation { disableApp(clientId: "none") { __typename } }', allowed: only('admin', 'otherAdmin') },
+      myPluginVersions: { query: '{ myPluginVersions { id } }', allowed: only('developer') },
+      pluginVersions: { query: '{ pluginVersions { id } }', allowed: only('reviewer', 'admin', 'otherAdmin') },
+      practicePlugins: { query: '{ practicePlugins { pluginName } }', allowed: only('clinician', 'admin', 'otherAdmin') },
+      practicePluginRuns: { query: '{ practicePluginRuns { id } }', allowed: only('clinician', 'admin', 'otherAdmin') },
+      myPluginRuns: { query: '{ myPluginRuns { id } }', allowed: only('developer') },
+      practiceTasks: { query: '{ practiceTasks { id } }', allowed: only('clinician', 'admin', 'otherAdmin') },
+      publishPluginVersion: { query: 'mutation { publishPluginVersion(manifest: {}, bundle: "") { __typename } }', allowed: only('developer') },
+      reviewPluginVersion: { query: 'mutation { reviewPluginVersion(versionId: "none", approve: false, reason: "test") { __typename } }', allowed: only('reviewer') },
+      enablePlugin: { query: 'mutation { enablePlugin(versionId: "none", scopes: []) { __typename } }', allowed: only('admin', 'otherAdmin') },
+      upgradePlugin: { query: 'mutation { upgradePlugin(versionId: "none") { __typename } }', allowed: only('admin', 'otherAdmin') },
+      disablePlugin: { query: 'mutation { disablePlugin(name: "none") { __typename } }', allowed: only('admin', 'otherAdmin') },
+      runPlugin: { query: 'mutation { runPlugin(name: "none") { __typename } }', allowed: only('admin', 'otherAdmin') },
+      closePracticeTask: { query: 'mutation { closePracticeTask(taskId: "none") { __typename } }', allowed: only('clinician', 'admin', 'otherAdmin') },
     };
     // Every root field of the schema is in the table: a new field must be added here on purpose.
     const rootFields = [...Object.keys(baseSchema.getQueryType()!.getFields()), ...Object.keys(baseSchema.getMutationType()!.getFields())];

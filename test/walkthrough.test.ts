@@ -22,9 +22,9 @@ const walkthroughEnv = { PORT: String(port), HOST: '127.0.0.1' };
 
 const startServer = () => startServerProcess(serverEnv);
 
-function walkthrough(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function walkthrough(args: string[], script = 'scripts/walkthrough.ts'): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/walkthrough.ts', ...args], { env: walkthroughEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: walkthroughEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -104,6 +104,16 @@ describe('supplier walkthrough against the server process', () => {
     expect(stdout).toMatch(/problems\s+FORBIDDEN/);
     appIds.push(clientIdIn(stdout)!);
     expect(new Set(appIds).size).toBe(2);
+  });
+
+  it('then takes a plugin from publication to a run at the sandbox practice and a closed task', async () => {
+    const { code, stdout, stderr } = await walkthrough(['--url', base], 'scripts/plugin-walkthrough.ts');
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+    expect(stdout).toMatch(/medication-review@1\.0\.0-walkthrough\.\d+: SUBMITTED, sha256 [0-9a-f]{16}\.\.\., \d+ bytes/);
+    expect(stdout).toContain('APPROVED: Reads medications only to remind of reviews.');
+    expect(stdout).toMatch(/run run_\S+: OK, [1-9]\d* tasks created/);
+    expect(stdout).toMatch(/log: \d+ patients checked, [1-9]\d* due for a medication review/);
+    expect(stdout).toMatch(/closed tsk_\S+: DONE/);
   });
 
   it("leaves each app's reads, allowed and refused, in an intact audit trail", async () => {

@@ -33,6 +33,7 @@ const deny = (reason: string): Decision => ({ allowed: false, reason });
 export function mayReadPracticeRecords(actor: Actor, practice: PracticeFacts): Decision {
   if (actor.kind === 'ANONYMOUS') return deny('Authentication required.');
   if (actor.kind === 'SUPPLIER_APP') return deny('Supplier apps are decided by scope (mayAppUseScope).');
+  if (actor.kind === 'PLUGIN_RUN') return deny('Plugin runs are decided by scope (mayPluginRunUseScope).');
   switch (actor.role) {
     case 'PRACTICE_ADMIN':
     case 'CLINICIAN':
@@ -71,5 +72,12 @@ export function mayAppUseScope(
   if (!app.grantedScopes.has(scope) || !tokenScopes.includes(scope)) return deny(`Scope ${scope} is not granted to this app.`);
   if (!enablement || !enablement.active) return deny(`Practice ${practice.odsCode} has not enabled this app.`);
   if (!enablement.scopes.includes(scope)) return deny(`Practice ${practice.odsCode} has not allowed scope ${scope}.`);
+  return ALLOW;
+}
+
+/** Plugin runs: only their own practice, only the scopes both the version and the practice allow. */
+export function mayPluginRunUseScope(actor: Extract<Actor, { kind: 'PLUGIN_RUN' }>, practice: PracticeFacts, scope: string): Decision {
+  if (practice.odsCode !== actor.practiceOds) return deny(`A plugin run reads only its own practice (${actor.practiceOds}).`);
+  if (!actor.scopes.includes(scope)) return deny(`Scope ${scope} is not granted to this plugin at ${actor.practiceOds}.`);
   return ALLOW;
 }

@@ -14,6 +14,15 @@ export type Actor =
       supplierId: string;
       /** Scopes the access token carries; each request still checks the live grants. */
       scopes: string[];
+    }
+  | {
+      /** A plugin run: its version's approved scopes intersected with the practice's grant, one practice only. */
+      kind: 'PLUGIN_RUN';
+      runId: string;
+      versionId: string;
+      supplierId: string;
+      practiceOds: string;
+      scopes: string[];
     };
 
 export const ANONYMOUS: Actor = { kind: 'ANONYMOUS' };

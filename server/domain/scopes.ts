@@ -26,6 +26,7 @@ export const SCOPES: readonly ScopeInfo[] = [
   S('patient/Appointment.rs', "Read a patient's appointments."),
   S('patient/Appointment.cud', 'Book, amend and cancel appointments.'),
   S('system/Slot.rs', "Search a practice's free slots."),
+  S('system/Task.c', "Create tasks on the practice's worklist (plugins)."),
 ];
 
 const KNOWN = new Map(SCOPES.map((s) => [s.scope, s]));

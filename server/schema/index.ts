@@ -12,3 +12,6 @@ import './client-app.js';
 import './supplier.js';
 import './enablement.js';
 import './audit.js';
+import './plugin-version.js';
+import './plugin-enablement.js';
+import './practice-task.js';

@@ -1,7 +1,7 @@
 // A seeded API instance served in-process (yoga.fetch), on the chosen back end.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../server/app.js';
+import { createApp, type App } from '../../server/app.js';
 import { loadEnv, type Env } from '../../server/env.js';
 import { seedSandbox } from '../../server/seed/seed.js';
 import type { ClinicalSystemConnector } from '../../server/systems/types.js';
@@ -24,6 +24,8 @@ export interface TestApp {
   env: Env;
   /** SQL statements executed since the last reset. */
   statements: string[];
+  /** The assembled app (e.g. its plugin host and scheduler). */
+  api: App;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   tokenFor(person: string): Promise<string>;
@@ -54,6 +56,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
     database,
     env,
     statements,
+    api,
     fetch: fetchApp,
     async gql(query, variables, token, headers) {
       const response = await fetchApp('/graphql', {

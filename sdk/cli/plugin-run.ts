@@ -1,0 +1,63 @@
+// `gpoi plugin run`: the plugin in the production sandbox, with its manifest's limits, on an input
+// from a file or from the API (its input query at a sandbox practice). Prints what a run record holds.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createPluginRunner } from '../runner/pool.js';
+import type { PluginContext } from '../plugin.js';
+import { readPluginFolder } from './plugin-files.js';
+import { fetchPluginInput } from './api.js';
+
+export interface RunOptions {
+  input?: string;
+  /** A JSON file {type, id, subject} simulating the domain event that triggers the run. */
+  event?: string;
+  url?: string;
+  token?: string;
+  practice?: string;
+}
+
+export async function runPluginLocally(folder: string, options: RunOptions): Promise<number> {
+  const { manifest, bundle } = await readPluginFolder(folder);
+  const now = new Date().toISOString();
+  const odsCode = options.practice ?? 'Z91001';
+  const trigger = await triggerFor(folder, options.event);
+  let input: unknown;
+  if (options.url) {
+    if (!manifest.input) throw new Error('the manifest has no input query to run');
+    if (!options.token) throw new Error('--token is needed with --url');
+    const subject = trigger.kind === 'event' ? trigger.subject : {};
+    input = await fetchPluginInput(options.url, options.token, manifest.input.query, { odsCode, now, today: now.slice(0, 10), ...subject });
+  } else {
+    input = JSON.parse(await readFile(options.input ?? join(folder, 'input.json'), 'utf8'));
+  }
+  const runner = createPluginRunner({ threads: 1 });
+  try {
+    const result = await runner.run({
+      bundle,
+      input,
+      context: { now, practice: { odsCode }, trigger },
+      limits: manifest.limits,
+      allowedEffects: manifest.effects,
+    });
+    console.log(`input:\n${JSON.stringify(input, null, 2)}`);
+    console.log(`outcome: ${result.outcome}${result.error ? ` (${result.error})` : ''}`);
+    console.log(`effects (${result.effects.length} of ${result.proposedCount} proposed):\n${JSON.stringify(result.effects, null, 2)}`);
+    console.log(`logs (${result.logs.length}, ${result.logsDropped} dropped):`);
+    for (const line of result.logs) console.log(`  ${line}`);
+    console.log(`time: ${result.durationMs.toFixed(2)} ms   memory: ${(result.memoryBytes / 1024).toFixed(1)} KiB`);
+    return result.outcome === 'OK' ? 0 : 1;
+  } finally {
+    await runner.close();
+  }
+}
+
+/** The event in --event, else the folder's event.json if there is one, else a manual trigger. */
+async function triggerFor(folder: string, eventFile: string | undefined): Promise<PluginContext['trigger']> {
+  const text = await readFile(eventFile ?? join(folder, 'event.json'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (!eventFile && error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (text === null) return { kind: 'manual' };
+  const event = JSON.parse(text) as { type: string; id?: string; subject?: Record<string, string> };
+  return { kind: 'event', type: event.type, eventId: event.id ?? 'local-event', subject: event.subject ?? {} };
+}

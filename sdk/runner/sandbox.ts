@@ -1,0 +1,274 @@
+// One plugin run inside QuickJS (WebAssembly), synchronous build. This file runs inside a pool
+// worker; the limits QuickJS cannot hold on its own (work inside one native call, the WebAssembly
+// heap, the V8 stack) are held from outside too: the worker's stack is far larger than QuickJS's,
+// the WebAssembly memory has a hard maximum, and the pool's watchdog terminates a worker that
+// overruns its deadline. Nothing here hands the guest a host object: it sees two strings (input
+// and context), one logging function taking only a checked string, and gives back one string.
+import releaseSyncModule from '@jitl/quickjs-wasmfile-release-sync';
+import {
+  type QuickJSSyncVariant,
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
+import { PLATFORM_LIMITS, type RunLimits } from '../manifest.js';
+import { PLUGIN_MODULE_SANDBOX_SOURCE, PLUGIN_MODULE_SPECIFIER } from '../plugin.js';
+import { parseWithoutPrototypeKeys } from './safe-json.js';
+
+export interface SandboxTask {
+  /** The plugin: one JavaScript module. */
+  bundle: string;
+  /** The input as JSON text (already size-checked by the host). */
+  inputJson: string;
+  /** The context as JSON text: now, practice, trigger. */
+  contextJson: string;
+  /** Milliseconds since the epoch that `new Date()` and `Date.now()` return inside the run. */
+  nowMs: number;
+  limits: RunLimits;
+  /** Only compile the bundle (a syntax check at publish); nothing of it runs. */
+  compileOnly?: boolean;
+}
+
+export type SandboxOutcome = 'OK' | 'TIMEOUT' | 'OUT_OF_MEMORY' | 'OUTPUT_TOO_LARGE' | 'ERROR';
+
+export interface SandboxResult {
+  outcome: SandboxOutcome;
+  /** What `run` returned, parsed from JSON without prototype keys (OK only). */
+  output: unknown;
+  error: string | null;
+  logs: string[];
+  logsDropped: number;
+  durationMs: number;
+  /** QuickJS heap in use at the end of the run (bytes). */
+  memoryBytes: number;
+  /** The WebAssembly instance may be in a bad state: the worker must be replaced. */
+  recycle: boolean;
+}
+
+/** Hard cap on the WebAssembly memory: the largest QuickJS heap a manifest may ask for plus room for the runtime. */
+export const WASM_MEMORY_MAX_BYTES = PLATFORM_LIMITS.memoryBytes + 32 * 1024 * 1024;
+const WASM_PAGE = 64 * 1024;
+/** Promise jobs drained per run, whatever the deadline says: a loop of caught interrupts cannot spin forever. */
+const MAX_PROMISE_JOBS = 100_000;
+/** Log calls accepted per run, counted even when the lines are dropped. */
+const MAX_LOG_CALLS = 1_000;
+const MAX_ERROR_CHARS = 1_000;
+
+// The variant's types describe its CommonJS face; under ESM the variant is the default export.
+const releaseSyncVariant = ((releaseSyncModule as { default?: QuickJSSyncVariant }).default ?? releaseSyncModule) as QuickJSSyncVariant;
+// Node has WebAssembly; the project's lib settings do not describe it.
+const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => object } }).WebAssembly;
+
+export async function loadSandboxModule(): Promise<QuickJSWASMModule> {
+  const variant = newVariant(releaseSyncVariant, {
+    // 16 MiB is the size the build starts at; growth past the maximum fails inside malloc.
+    wasmMemory: new Memory({ initial: 256, maximum: WASM_MEMORY_MAX_BYTES / WASM_PAGE }) as never,
+    // QuickJS's own aborts are reported as run outcomes, not printed.
+    emscriptenModule: { print: () => undefined, printErr: () => undefined } as never,
+  });
+  return newQuickJSWASMModuleFromVariant(variant);
+}
+
+const PLUGIN_SPECIFIER = 'gpoi:plugin';
+
+// Runs in the guest before the plugin: pins the clock and routes console to the capped log.
+const BOOTSTRAP = `(() => {
+  const hostLog = globalThis.__gpoiLog;
+  delete globalThis.__gpoiLog;
+  const fixed = globalThis.__gpoiNow;
+  delete globalThis.__gpoiNow;
+  const RealDate = Date;
+  class HostDate extends RealDate {
+    constructor(...args) { if (args.length === 0) super(fixed); else super(...args); }
+    static now() { return fixed; }
+  }
+  globalThis.Date = HostDate;
+  const text = (part) => { try { return typeof part === 'string' ? part : JSON.stringify(part) ?? String(part); } catch { return '[unprintable]'; } };
+  const log = (...parts) => { hostLog(parts.map(text).join(' ')); };
+  globalThis.console = { log, info: log, warn: log, error: log, debug: log };
+  globalThis.__gpoiLogFn = log;
+})();`;
+
+// The run itself: import the plugin, call run(input, context), hand back one JSON string.
+const DRIVER = `(() => {
+  const input = JSON.parse(globalThis.__gpoiInput);
+  const context = JSON.parse(globalThis.__gpoiContext);
+  context.log = globalThis.__gpoiLogFn;
+  delete globalThis.__gpoiInput; delete globalThis.__gpoiContext; delete globalThis.__gpoiLogFn;
+  const describe = (e) => { try { return String(e && e.name) + ': ' + String(e && e.message); } catch { return 'Error: unprintable'; } };
+  return import('${PLUGIN_SPECIFIER}')
+    .then((ns) => {
+      const plugin = ns.default ?? ns;
+      if (!plugin || typeof plugin.run !== 'function') throw new TypeError('the module must export default { run(input, context) }');
+      return plugin.run(input, context);
+    })
+    .then((output) => JSON.stringify({ ok: output === undefined ? [] : output }))
+    .catch((e) => JSON.stringify({ error: describe(e).slice(0, ${MAX_ERROR_CHARS}) }));
+})()`;
+
+export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): SandboxResult {
+  const started = performance.now();
+  const deadline = Date.now() + task.limits.timeoutMs;
+  const logs: string[] = [];
+  let logBytes = 0;
+  let logsDropped = 0;
+  let logCalls = 0;
+  let interrupted = false;
+  const last: { result: SandboxResult | null } = { result: null };
+  const finish = (outcome: SandboxOutcome, fields: Partial<SandboxResult> = {}): SandboxResult => (last.result = {
+    outcome,
+    output: null,
+    error: null,
+    logs,
+    logsDropped,
+    durationMs: performance.now() - started,
+    memoryBytes: 0,
+    recycle: outcome !== 'OK' && outcome !== 'ERROR' && outcome !== 'OUTPUT_TOO_LARGE',
+    ...fields,
+  });
+
+  let runtime: QuickJSRuntime | undefined;
+  let context: QuickJSContext | undefined;
+  try {
+    runtime = module.newRuntime();
+    runtime.setMemoryLimit(task.limits.memoryBytes);
+    runtime.setMaxStackSize(task.limits.stackBytes);
+    // Once past the deadline every check interrupts again, so a guest that catches one cannot go on.
+    runtime.setInterruptHandler(() => (interrupted ||= Date.now() > deadline));
+    runtime.setModuleLoader(
+      (name) => {
+        if (name === PLUGIN_SPECIFIER) return task.bundle;
+        if (name === PLUGIN_MODULE_SPECIFIER) return PLUGIN_MODULE_SANDBOX_SOURCE;
+        return { error: new Error(`import of '${name.slice(0, 100)}' is not allowed in a plugin`) };
+      },
+      (_base, requested) => requested,
+    );
+    const ctx = (context = runtime.newContext());
+    if (task.compileOnly) {
+      const compiled = ctx.evalCode(task.bundle, 'plugin.js', { type: 'module', compileOnly: true });
+      if (!compiled.error) {
+        compiled.value.dispose();
+        return finish('OK');
+      }
+      // Compiling runs no guest code, so reading the error's message cannot run any either.
+      const message = withHandle(ctx.getProp(compiled.error, 'message'), (h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : 'does not compile'));
+      compiled.error.dispose();
+      return finish('ERROR', { error: message.slice(0, MAX_ERROR_CHARS) });
+    }
+
+    const hostLog = ctx.newFunction('log', (message) => {
+      logCalls += 1;
+      if (logCalls > MAX_LOG_CALLS) throw new Error('too many log calls');
+      // Only a string primitive is read: converting anything else would run guest code from here.
+      if (ctx.typeof(message) !== 'string') return;
+      const length = withHandle(ctx.getProp(message, 'length'), (h) => ctx.getNumber(h));
+      if (logs.length >= task.limits.logLines || logBytes + length > task.limits.logBytes) {
+        logsDropped += 1;
+        return;
+      }
+      const line = ctx.getString(message);
+      logBytes += line.length;
+      logs.push(line);
+    });
+    setGlobal(ctx, '__gpoiLog', hostLog);
+    setGlobal(ctx, '__gpoiNow', ctx.newNumber(task.nowMs));
+    setGlobal(ctx, '__gpoiInput', ctx.newString(task.inputJson));
+    setGlobal(ctx, '__gpoiContext', ctx.newString(task.contextJson));
+
+    const boot = ctx.evalCode(BOOTSTRAP, 'bootstrap.js');
+    if (boot.error) {
+      boot.error.dispose();
+      return finish(interrupted ? 'TIMEOUT' : 'ERROR', { error: 'the sandbox could not start', recycle: true });
+    }
+    boot.value.dispose();
+
+    const started = ctx.evalCode(DRIVER, 'driver.js');
+    if (started.error) {
+      started.error.dispose();
+      return finish(interrupted ? 'TIMEOUT' : 'ERROR', { error: interrupted ? 'deadline passed' : 'the plugin could not start' });
+    }
+    const promise = started.value;
+    try {
+      let jobs = 0;
+      for (;;) {
+        const state = ctx.getPromiseState(promise);
+        if (state.type === 'fulfilled') {
+          const read = readResult(ctx, state.value, task.limits.outputBytes);
+          state.value.dispose();
+          if (read.tooLarge) return finish('OUTPUT_TOO_LARGE', { error: `the result is over ${task.limits.outputBytes} bytes` });
+          const memoryBytes = heapInUse(runtime, ctx);
+          const parsed = read.json === null ? null : (parseWithoutPrototypeKeys(read.json) as { ok?: unknown; error?: string } | null);
+          if (!parsed || typeof parsed !== 'object') return finish('ERROR', { error: 'the result could not be read', memoryBytes });
+          if (typeof parsed.error === 'string') {
+            const outcome = interrupted ? 'TIMEOUT' : /out of memory/i.test(parsed.error) ? 'OUT_OF_MEMORY' : 'ERROR';
+            return finish(outcome, { error: parsed.error, memoryBytes });
+          }
+          return finish('OK', { output: parsed.ok, memoryBytes });
+        }
+        if (state.type === 'rejected') {
+          state.error.dispose();
+          return finish(interrupted ? 'TIMEOUT' : 'ERROR', { error: interrupted ? 'deadline passed' : 'the plugin failed', recycle: true });
+        }
+        if (interrupted || Date.now() > deadline || jobs >= MAX_PROMISE_JOBS) return finish('TIMEOUT', { error: 'deadline passed' });
+        if (!runtime.hasPendingJob()) return finish('ERROR', { error: 'run() returned a promise that never settles' });
+        const drained = runtime.executePendingJobs(64);
+        if (drained.error) {
+          drained.error.dispose();
+          jobs += 64;
+        } else {
+          jobs += Math.max(1, drained.value);
+        }
+      }
+    } finally {
+      if (promise.alive) promise.dispose();
+    }
+  } catch (error) {
+    // A failure of the host side of the boundary (WebAssembly trap, V8 stack, allocation failure).
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : 'sandbox failure';
+    const outcome = interrupted ? 'TIMEOUT' : /memory|OOM|Aborted/i.test(message) ? 'OUT_OF_MEMORY' : 'ERROR';
+    return finish(outcome, { error: message.slice(0, MAX_ERROR_CHARS), recycle: true });
+  } finally {
+    try {
+      context?.dispose();
+      runtime?.dispose();
+    } catch {
+      // A runtime that cannot be freed cleanly (a leak, an abort) is left to the worker's replacement.
+      if (last.result) last.result.recycle = true;
+    }
+  }
+}
+
+function setGlobal(ctx: QuickJSContext, name: string, value: QuickJSHandle) {
+  ctx.setProp(ctx.global, name, value);
+  value.dispose();
+}
+
+function withHandle<T>(handle: QuickJSHandle, read: (h: QuickJSHandle) => T): T {
+  try {
+    return read(handle);
+  } finally {
+    handle.dispose();
+  }
+}
+
+/** The run's result string, if it is one and not over the cap; its length is checked before it is copied out. */
+function readResult(ctx: QuickJSContext, handle: QuickJSHandle, maxBytes: number): { json: string | null; tooLarge: boolean } {
+  if (ctx.typeof(handle) !== 'string') return { json: null, tooLarge: false };
+  const length = withHandle(ctx.getProp(handle, 'length'), (h) => ctx.getNumber(h));
+  if (length > maxBytes) return { json: null, tooLarge: true };
+  const json = ctx.getString(handle);
+  return Buffer.byteLength(json) > maxBytes ? { json: null, tooLarge: true } : { json, tooLarge: false };
+}
+
+function heapInUse(runtime: QuickJSRuntime, ctx: QuickJSContext): number {
+  const usage = runtime.computeMemoryUsage();
+  try {
+    const used = withHandle(ctx.getProp(usage, 'memory_used_size'), (h) => (ctx.typeof(h) === 'number' ? ctx.getNumber(h) : 0));
+    return used;
+  } finally {
+    usage.dispose();
+  }
+}

@@ -1,0 +1,182 @@
+// Plugin runs in the domain: what a run may act on (its enablement, version and scopes), how its
+// proposed effects are checked (scope, practice, manifest) and applied all or none, and the run
+// record with its audit, every event carrying the run id.
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { EFFECT_SCOPES, type Effect, type ValidManifest } from '@gp-open-integration/sdk/manifest';
+import type { DbOrTx } from '../../db/client.js';
+import { patientRegistrations, practices } from '../../db/schema/governance.js';
+import { pluginEnablements, pluginRuns, pluginTriggerClaims, pluginVersions, practiceTasks } from '../../db/schema/plugins.js';
+import { appendAuditEvents } from '../audit/append.js';
+import type { AuditEvent } from '../audit/event.js';
+import { governanceEvent, type ActionContext } from '../governance/context.js';
+import { sortableId } from '../ids.js';
+import type { PluginEnablementRow } from './enablements.js';
+import { stageProblem } from './enablements.js';
+import { manifestOf, type PluginVersionRow } from './versions.js';
+
+export type PluginRunRow = typeof pluginRuns.$inferSelect;
+export type RunOutcome = 'OK' | 'EFFECTS_REFUSED' | 'TIMEOUT' | 'OUT_OF_MEMORY' | 'ERROR' | 'DISABLED';
+export type RunTrigger = { kind: 'manual'; by: string } | { kind: 'schedule'; cron: string; at: string } | { kind: 'event'; type: string; eventId: string; subject: Record<string, string> };
+
+export interface RunTarget {
+  enablement: PluginEnablementRow;
+  version: PluginVersionRow;
+  manifest: ValidManifest;
+  practice: { odsCode: string; systemId: string; isSandbox: boolean };
+  /** The version's approved scopes intersected with the practice's grant. */
+  scopes: string[];
+}
+
+/** The active enablement of a plugin at a practice, or why it cannot run. */
+export async function runTarget(db: DbOrTx, practiceOds: string, pluginName: string): Promise<RunTarget | { problem: string }> {
+  const [row] = await db
+    .select({ enablement: pluginEnablements, version: pluginVersions, practice: practices })
+    .from(pluginEnablements)
+    .innerJoin(pluginVersions, eq(pluginVersions.id, pluginEnablements.versionId))
+    .innerJoin(practices, eq(practices.odsCode, pluginEnablements.practiceOds))
+    .where(and(eq(pluginEnablements.practiceOds, practiceOds), eq(pluginEnablements.pluginName, pluginName)));
+  if (!row || row.enablement.status !== 'ACTIVE') return { problem: `${pluginName} is not enabled at ${practiceOds}.` };
+  if (row.version.status !== 'APPROVED') return { problem: `The enabled version is ${row.version.status}.` };
+  const stage = await stageProblem(db, row.version.supplierId, row.practice);
+  if (stage) return { problem: stage };
+  const manifest = manifestOf(row.version);
+  return {
+    enablement: row.enablement,
+    version: row.version,
+    manifest,
+    practice: { odsCode: row.practice.odsCode, systemId: row.practice.systemId, isSandbox: row.practice.isSandbox },
+    scopes: manifest.scopes.filter((s) => row.enablement.scopes.includes(s)),
+  };
+}
+
+/** Active enablements at a practice (or everywhere) whose version declares a trigger of this kind. */
+export async function enablementsWithTrigger(db: DbOrTx, kind: 'schedule' | 'event', practiceOds: string | null) {
+  const rows = await db
+    .select({ enablement: pluginEnablements, version: pluginVersions })
+    .from(pluginEnablements)
+    .innerJoin(pluginVersions, eq(pluginVersions.id, pluginEnablements.versionId))
+    .where(practiceOds ? and(eq(pluginEnablements.status, 'ACTIVE'), eq(pluginEnablements.practiceOds, practiceOds)) : eq(pluginEnablements.status, 'ACTIVE'));
+  return rows
+    .map((r) => ({ ...r, manifest: manifestOf(r.version) }))
+    .filter((r) => r.manifest.triggers.some((t) => t.kind === kind));
+}
+
+/** The first replica to claim a scheduled fire or an event runs it; the others see false. */
+export async function claimTrigger(db: DbOrTx, enablementId: string, triggerKey: string): Promise<boolean> {
+  const claimed = await db.insert(pluginTriggerClaims).values({ enablementId, triggerKey }).onConflictDoNothing().returning();
+  return claimed.length === 1;
+}
+
+export interface FinishedRun {
+  id: string;
+  target: RunTarget;
+  trigger: RunTrigger;
+  outcome: RunOutcome;
+  error: string | null;
+  durationMs: number;
+  memoryBytes: number;
+  effects: Effect[];
+  proposedCount: number;
+  logs: string[];
+  logsDropped: number;
+  input: unknown;
+  startedAt: Date;
+}
+
+/** Why an effect may not be applied for this run, or null. */
+function effectProblem(effect: Effect, target: RunTarget, registered: Map<string, string>): string | null {
+  if (!target.manifest.effects.includes(effect.kind)) return `${effect.kind} is not declared in the manifest`;
+  if (!target.scopes.includes(EFFECT_SCOPES[effect.kind])) return `${effect.kind} needs scope ${EFFECT_SCOPES[effect.kind]}, not granted by the practice`;
+  if (registered.get(effect.nhsNumber) !== target.practice.odsCode) return `patient ${effect.nhsNumber} is not registered at ${target.practice.odsCode}`;
+  return null;
+}
+
+/** Stores the run and, if every effect passes and the plugin is still enabled, applies them all. */
+export async function recordRun(db: DbOrTx, run: FinishedRun): Promise<PluginRunRow> {
+  return db.transaction(async (tx) => {
+    let { outcome, error } = run;
+    let apply: Effect[] = [];
+    if (outcome === 'OK') {
+      // Disabling takes effect at once: a run that finishes after it has its effects refused.
+      const [live] = await tx.select().from(pluginEnablements).where(eq(pluginEnablements.id, run.target.enablement.id));
+      const nhsNumbers = [...new Set(run.effects.map((e) => e.nhsNumber))];
+      const registered = new Map(
+        nhsNumbers.length ? (await tx.select().from(patientRegistrations).where(inArray(patientRegistrations.nhsNumber, nhsNumbers))).map((r) => [r.nhsNumber, r.practiceOds]) : [],
+      );
+      const problems = run.effects.map((e, i) => ({ i, problem: effectProblem(e, run.target, registered) })).filter((p) => p.problem);
+      if (!live || live.status !== 'ACTIVE' || live.versionId !== run.target.version.id) {
+        outcome = 'DISABLED';
+        error = 'The plugin was disabled or changed during the run; no effect was applied.';
+      } else if (problems.length) {
+        outcome = 'EFFECTS_REFUSED';
+        error = problems.slice(0, 5).map((p) => `effect ${p.i}: ${p.problem}`).join('; ');
+      } else {
+        apply = run.effects;
+      }
+    }
+    const tasks = apply.map((effect) => ({
+      id: sortableId('tsk'),
+      practiceOds: run.target.practice.odsCode,
+      nhsNumber: effect.nhsNumber,
+      title: effect.title,
+      detail: effect.detail ?? null,
+      dueDate: effect.dueDate ?? null,
+      status: 'OPEN',
+      createdByRun: run.id,
+    }));
+    if (tasks.length) await tx.insert(practiceTasks).values(tasks);
+    const [row] = await tx
+      .insert(pluginRuns)
+      .values({
+        id: run.id,
+        versionId: run.target.version.id,
+        supplierId: run.target.version.supplierId,
+        practiceOds: run.target.practice.odsCode,
+        trigger: run.trigger,
+        outcome,
+        error: error?.slice(0, 2000) ?? null,
+        durationMs: Math.round(run.durationMs),
+        memoryBytes: Math.round(run.memoryBytes),
+        effectsProposed: run.effects,
+        effectsApplied: tasks.length,
+        logs: run.logs,
+        logsDropped: run.logsDropped,
+        input: run.input ?? null,
+        startedAt: run.startedAt,
+        finishedAt: new Date(),
+      })
+      .returning();
+    const who = { actorKind: 'PLUGIN_RUN' as const, actorId: run.id, supplierId: run.target.version.supplierId, pluginId: run.target.version.id, practiceOds: run.target.practice.odsCode, requestId: run.id };
+    const events: AuditEvent[] = [
+      { ...who, operation: 'RUN_PLUGIN', detail: { plugin: run.target.version.name, version: run.target.version.version, trigger: run.trigger.kind, proposed: run.proposedCount, applied: tasks.length }, outcome: outcome === 'OK' ? 'ALLOWED' : outcome === 'EFFECTS_REFUSED' || outcome === 'DISABLED' ? 'REFUSED' : 'FAILED', reason: error },
+      ...tasks.map((t) => ({ ...who, nhsNumber: t.nhsNumber, operation: 'CREATE_PRACTICE_TASK', detail: { taskId: t.id }, outcome: 'ALLOWED' as const })),
+    ];
+    await appendAuditEvents(tx, events);
+    return row!;
+  });
+}
+
+/** A manual run asked for a plugin that cannot run here: nothing ran, the refusal is audited. */
+export async function auditRunRefusal(db: DbOrTx, ctx: ActionContext, pluginName: string, reason: string): Promise<void> {
+  await db.transaction((tx) =>
+    appendAuditEvents(tx, [governanceEvent(ctx, 'RUN_PLUGIN', { pluginName }, 'REFUSED', { practiceOds: ctx.actor.practiceOds, reason })]),
+  );
+}
+
+export function runsOfPractice(db: DbOrTx, odsCode: string, first: number): Promise<PluginRunRow[]> {
+  return db.select().from(pluginRuns).where(eq(pluginRuns.practiceOds, odsCode)).orderBy(desc(pluginRuns.id)).limit(Math.min(Math.max(first, 1), 100));
+}
+
+/** The supplier's runs everywhere; logs and inputs only where the practice is a sandbox practice. */
+export async function runsOfSupplier(db: DbOrTx, supplierId: string, first: number): Promise<PluginRunRow[]> {
+  const rows = await db
+    .select({ run: pluginRuns, isSandbox: practices.isSandbox })
+    .from(pluginRuns)
+    .innerJoin(practices, eq(practices.odsCode, pluginRuns.practiceOds))
+    .where(eq(pluginRuns.supplierId, supplierId))
+    .orderBy(desc(pluginRuns.id))
+    .limit(Math.min(Math.max(first, 1), 100));
+  return rows.map(({ run, isSandbox }) => (isSandbox ? run : { ...run, logs: null as unknown as string[], input: null }));
+}
+
+export const newRunId = () => sortableId('run');
