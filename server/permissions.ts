@@ -2,11 +2,14 @@
 // is not listed here is refused, so every new field must be classified on purpose. The rules are in
 // permission-rules.ts and the predicates behind them in domain/access.ts.
 import { GraphQLError } from 'graphql';
-import { allow, or, rule, shield } from 'graphql-shield';
+import { allow, rule, shield } from 'graphql-shield';
 import { APPOINTMENT_READ_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
 import { canLookUpPatient, canReadPatientField, canUsePractice, hasRole, isAuthenticated } from './permission-rules.js';
 
 const reviewer = hasRole('REVIEWER');
+// One rule per field, naming every role it admits: a combinator such as or() would run (and audit)
+// each branch, so an allowed call would also leave a false REFUSED event from the branch that failed.
+const appRevoker = hasRole('REVIEWER', 'SUPPLIER_DEVELOPER');
 const developer = hasRole('SUPPLIER_DEVELOPER');
 const practiceAdmin = hasRole('PRACTICE_ADMIN');
 const practiceUser = hasRole('PRACTICE_ADMIN', 'CLINICIAN');
@@ -52,7 +55,7 @@ export const permissionMap = {
     registerClientApp: developer,
     addClientAppKey: developer,
     removeClientAppKey: developer,
-    revokeClientApp: or(reviewer, developer), // developers: their own apps only (domain check)
+    revokeClientApp: appRevoker, // developers: their own apps only (domain check)
     transitionPairing: reviewer,
     grantScopes: reviewer,
     revokeScopes: reviewer,
