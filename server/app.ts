@@ -15,6 +15,9 @@ import type { GraphQLContext } from './context.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { createAuditWriter, type AuditWriter } from './domain/audit/writer.js';
+import { openAuditIntegrity } from './audit-integrity.js';
+import type { AuditIntegrity } from './domain/audit/integrity.js';
+import { checkpointRoutePlugin } from './http/checkpoint-route.js';
 import { accessAuditPlugin } from './http/audit-plugin.js';
 import { bodyLimitPlugin } from './http/body-limit.js';
 import { routesPlugin } from './http/routes.js';
@@ -45,6 +48,8 @@ export interface AppOptions {
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
   devIssuer: DevIssuer | null;
+  /** Signed checkpoints, verification and inclusion proofs of the audit trail. */
+  auditIntegrity: AuditIntegrity;
   /** Flushes pending audit writes and releases what the app holds besides the database (e.g. Redis). */
   close(): Promise<void>;
 }
@@ -75,6 +80,8 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   const registry = connectorRegistry(db, connectors);
   const auditWriter: AuditWriter = discardAuditForBenchmark ? { record: async () => {}, close: async () => {} } : createAuditWriter(db);
   const rateLimitStore = createRateLimitStore(env);
+  const auditIntegrity = openAuditIntegrity(env, db, (message) => console.error(message));
+  auditIntegrity.startCheckpointing(env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000);
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -87,6 +94,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     plugins: [
       bodyLimitPlugin(env.MAX_BODY_BYTES),
       routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer }),
+      checkpointRoutePlugin(auditIntegrity),
       tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter }),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
@@ -116,8 +124,14 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         loaders: createLoaders(db, registry, meta),
         governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null),
         accessLog: new AccessLog(actor, requestId),
+        auditIntegrity,
       };
     },
   });
-  return { yoga, devIssuer, close: async () => void (await Promise.all([auditWriter.close(), rateLimitStore.close()])) };
+  return {
+    yoga,
+    devIssuer,
+    auditIntegrity,
+    close: async () => void (await Promise.all([auditWriter.close(), rateLimitStore.close(), auditIntegrity.close()])),
+  };
 }

@@ -1,4 +1,5 @@
 // The only module that reads process.env: everything else receives a parsed Env.
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -51,6 +52,30 @@ const EnvSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** At most this many suppliers may be LIVE at once (NHS England's approved set). */
   MAX_LIVE_SUPPLIERS: z.coerce.number().int().min(1).default(20),
+  /**
+   * PostgreSQL only: the role that owns the tables and runs migrations. When set, the server migrates
+   * with it, grants DATABASE_URL's role only what serving needs (on audit_events: SELECT and INSERT),
+   * and serves as DATABASE_URL's role, which then cannot rewrite the audit trail.
+   */
+  DATABASE_MIGRATION_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Ed25519 private key (PKCS#8 PEM; \n escapes allowed) signing audit checkpoints; unset: a key file under DATA_DIR. */
+  AUDIT_CHECKPOINT_KEY: z.string().includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM private key' }).optional(),
+  /** Where the checkpoint key is kept when AUDIT_CHECKPOINT_KEY is unset (created on first start). */
+  AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
+  /** Append-only file of signed checkpoints (default DATA_DIR/audit-checkpoints.jsonl). */
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  /** Seconds between checkpoints: the longest a rewrite of the newest events can go unnoticed. */
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Redis list the checkpoints are also published to, when REDIS_URL is set. */
+  AUDIT_CHECKPOINT_REDIS_KEY: z.string().min(1).default('gpoi:audit:checkpoints'),
+  /** Refusals of unauthenticated callers: rows per client address per window, then one counted summary row. */
+  AUDIT_ANONYMOUS_ROWS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(20),
+  AUDIT_ANONYMOUS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Unauthenticated requests per client address per second (burst: ten seconds' worth), on GraphQL and the token endpoint. */
+  ANONYMOUS_REQUESTS_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(5),
   /** The test suite's PostgreSQL (each test file creates and drops its own database there). */
   TEST_DATABASE_URL: z
     .string()
@@ -65,7 +90,12 @@ const EnvSchema = z.object({
 /** Issuer name of the development issuer; stable so tokens survive a port change. */
 export const DEV_ISSUER = 'urn:gp-open-integration:dev-issuer';
 
-export type Env = z.infer<typeof EnvSchema> & { publicUrl: string; issuer: string };
+export type Env = z.infer<typeof EnvSchema> & {
+  publicUrl: string;
+  issuer: string;
+  auditCheckpointFile: string;
+  auditCheckpointKeyFile: string;
+};
 
 export class EnvError extends Error {}
 
@@ -85,5 +115,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError('Invalid configuration:\n  AUTH_MODE=dev is refused when NODE_ENV=production');
   }
   const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
-  return { ...env, publicUrl, issuer: env.OIDC_ISSUER ?? DEV_ISSUER };
+  if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
+    throw new EnvError('Invalid configuration:\n  DATABASE_MIGRATION_URL needs DATABASE_URL (the serving role)');
+  }
+  return {
+    ...env,
+    publicUrl,
+    issuer: env.OIDC_ISSUER ?? DEV_ISSUER,
+    auditCheckpointFile: env.AUDIT_CHECKPOINT_FILE ?? join(env.DATA_DIR, 'audit-checkpoints.jsonl'),
+    auditCheckpointKeyFile: env.AUDIT_CHECKPOINT_KEY_FILE ?? join(env.DATA_DIR, 'audit-checkpoint-key.pem'),
+  };
 }

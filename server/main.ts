@@ -22,6 +22,8 @@ async function main() {
   const app = await createApp({ env, database, connectors: gpConnect ? [gpConnectConnector(gpConnect)] : [] });
   if (gpConnect) console.log(`GP Connect: enabled (ASID ${gpConnect.asid})`);
   const { yoga } = app;
+  // A first checkpoint now (a long trail is walked once, in the background), then one per interval.
+  void app.auditIntegrity.checkpointNow().then((c) => c && console.log(`audit: checkpoint signed at seq ${c.seq} (key ${c.keyId})`));
   const server = createServer(yoga);
   server.listen(env.PORT, env.HOST, () => {
     const address = server.address();

@@ -26,6 +26,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'PatientConnection', 'PatientEdge',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
   'Enablement', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
+  'AuditVerificationJob', 'AuditInclusionProof', 'AuditCheckpoint',
 ] as const;
 
 /** Typed errors and plumbing that carry no patient data. */
@@ -48,7 +49,9 @@ export const permissionMap = {
     supplier: reviewer,
     practiceEnablements: practiceUser,
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
-    verifyAuditChain: auditReader,
+    verifyAuditChain: auditReader, // cheap: from the latest signed checkpoint, once per request
+    auditVerification: reviewer,
+    auditInclusionProof: auditReader, // practice users: their own practice's events only (resolver)
   },
   Mutation: {
     applyAsSupplier: developer,
@@ -61,6 +64,7 @@ export const permissionMap = {
     revokeScopes: reviewer,
     enableApp: practiceAdmin,
     disableApp: practiceAdmin,
+    startAuditVerification: reviewer, // a full re-hash of the trail, in the background
   },
   Practice: {
     odsCode: isAuthenticated,

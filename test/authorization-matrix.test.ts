@@ -174,6 +174,10 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       practiceEnablements: { query: '{ practiceEnablements { scopes } }', allowed: only('clinician', 'admin', 'otherAdmin') },
       auditEvents: { query: '{ auditEvents(first: 1) { edges { node { seq } } } }', allowed: only('reviewer', 'clinician', 'admin', 'otherAdmin') },
       verifyAuditChain: { query: '{ verifyAuditChain { intact } }', allowed: only('reviewer', 'clinician', 'admin', 'otherAdmin') },
+      auditVerification: { query: '{ auditVerification(id: "none") { state } }', allowed: only('reviewer') },
+      // Event 1 is about Z91001 (the first read in beforeAll): Z92002's admin may not have its proof.
+      auditInclusionProof: { query: '{ auditInclusionProof(seq: 1) { seq } }', allowed: only('reviewer', 'clinician', 'admin') },
+      startAuditVerification: { query: 'mutation { startAuditVerification { id } }', allowed: only('reviewer') },
       applyAsSupplier: {
         query: 'mutation { applyAsSupplier(input: { name: "X Ltd", contactName: "X Y", contactEmail: "x@y.example", useCase: "A long enough use case", requestedScopes: ["patient/Patient.rs"], systems: [EMIS_WEB] }) { __typename } }',
         allowed: only('developer'),

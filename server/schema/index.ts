@@ -12,3 +12,4 @@ import './client-app.js';
 import './supplier.js';
 import './enablement.js';
 import './audit.js';
+import './audit-integrity.js';

@@ -1,5 +1,8 @@
 // A seeded API instance served in-process (yoga.fetch), on the chosen back end.
-import { createApp } from '../../server/app.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../server/app.js';
 import { loadEnv, type Env } from '../../server/env.js';
 import { seedSandbox } from '../../server/seed/seed.js';
 import type { ClinicalSystemConnector } from '../../server/systems/types.js';
@@ -18,6 +21,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface TestApp {
   backend: Backend;
+  api: App;
   database: TestDatabase;
   env: Env;
   /** SQL statements executed since the last reset. */
@@ -38,7 +42,9 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   const statements: string[] = [];
   const database = await openTestDatabase(backend, (sql) => statements.push(sql));
   await seedSandbox(database.db, { seed: SEED, patients: options.patients ?? 40, anchor: ANCHOR });
-  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...options.env });
+  // Its own data folder: the audit checkpoint key and the published checkpoints live there.
+  const dataDir = mkdtempSync(join(tmpdir(), 'gpoi-test-'));
+  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', DATA_DIR: dataDir, ...options.env });
   const api = await createApp({ env, database, connectors: options.connectors });
   const { yoga } = api;
   const fetchApp = (path: string, init?: RequestInit) => Promise.resolve(yoga.fetch(new Request(`http://localhost${path}`, init)));
@@ -46,6 +52,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   statements.length = 0;
   return {
     backend,
+    api,
     database,
     env,
     statements,
@@ -70,6 +77,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
     close: async () => {
       await api.close();
       await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
