@@ -9,7 +9,7 @@ import { gpConnectConnector, gpConnectOptionsFromEnv } from './systems/gp-connec
 
 async function main() {
   const env = loadEnv();
-  const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const database = await openDatabase({ url: env.DATABASE_URL, migrationUrl: env.DATABASE_MIGRATION_URL, dataDir: env.DATA_DIR });
   console.log(database.kind === 'pglite' ? `database: embedded PGlite in ${env.DATA_DIR}/` : 'database: PostgreSQL (DATABASE_URL)');
   if (env.SEED_ON_START) {
     const result = await seedSandbox(database.db, { seed: env.SEED, patients: env.SEED_PATIENTS, onProgress: progressReporter(env.SEED_PATIENTS) });
