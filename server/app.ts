@@ -19,6 +19,8 @@ import { openAuditIntegrity } from './audit-integrity.js';
 import type { AuditIntegrity } from './domain/audit/integrity.js';
 import { checkpointRoutePlugin } from './http/checkpoint-route.js';
 import { accessAuditPlugin } from './http/audit-plugin.js';
+import { anonymousCallers } from './http/anonymous-callers.js';
+import { anonymousThrottlePlugin } from './http/anonymous-throttle.js';
 import { bodyLimitPlugin } from './http/body-limit.js';
 import { routesPlugin } from './http/routes.js';
 import { tokenRoutePlugin } from './http/token-route.js';
@@ -80,6 +82,11 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   const registry = connectorRegistry(db, connectors);
   const auditWriter: AuditWriter = discardAuditForBenchmark ? { record: async () => {}, close: async () => {} } : createAuditWriter(db);
   const rateLimitStore = createRateLimitStore(env);
+  const anonymous = anonymousCallers(auditWriter, {
+    rowsPerWindow: env.AUDIT_ANONYMOUS_ROWS_PER_WINDOW,
+    windowMs: env.AUDIT_ANONYMOUS_WINDOW_SECONDS * 1000,
+    requestsPerSecond: env.ANONYMOUS_REQUESTS_PER_SECOND,
+  });
   const auditIntegrity = openAuditIntegrity(env, db, (message) => console.error(message));
   auditIntegrity.startCheckpointing(env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000);
 
@@ -95,12 +102,13 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       bodyLimitPlugin(env.MAX_BODY_BYTES),
       routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer }),
       checkpointRoutePlugin(auditIntegrity),
-      tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter }),
+      tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter, anonymous }),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: env.MAX_QUERY_ALIASES }),
       rateLimitPlugin({ store: rateLimitStore, capacity: env.RATE_LIMIT_CAPACITY, restorePerSecond: env.RATE_LIMIT_RESTORE_PER_SECOND }),
-      accessAuditPlugin(auditWriter),
+      anonymousThrottlePlugin(anonymous),
+      accessAuditPlugin(auditWriter, anonymous),
     ],
     context: async ({ request }) => {
       let actor: Actor;
@@ -132,6 +140,9 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     yoga,
     devIssuer,
     auditIntegrity,
-    close: async () => void (await Promise.all([auditWriter.close(), rateLimitStore.close(), auditIntegrity.close()])),
+    close: async () => {
+      await anonymous.close(); // its last summaries go through the writer, so before the writer closes
+      await Promise.all([auditWriter.close(), rateLimitStore.close(), auditIntegrity.close()]);
+    },
   };
 }
