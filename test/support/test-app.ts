@@ -44,8 +44,12 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   await seedSandbox(database.db, { seed: SEED, patients: options.patients ?? 40, anchor: ANCHOR });
   // Its own data folder: the audit checkpoint key and the published checkpoints live there.
   const dataDir = mkdtempSync(join(tmpdir(), 'gpoi-test-'));
-  // Every in-process request shares one client address: lift the per-address budget unless a test sets it.
-  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', DATA_DIR: dataDir, ANONYMOUS_REQUESTS_PER_SECOND: '10000', ...options.env });
+  // Every in-process request shares one client address: lift the per-address limits (budget and
+  // individually audited refusals) unless a test sets them, so other tests see every refusal's row.
+  const env = loadEnv({
+    NODE_ENV: 'test', LOG_LEVEL: 'error', DATA_DIR: dataDir, ANONYMOUS_REQUESTS_PER_SECOND: '10000', AUDIT_ANONYMOUS_ROWS_PER_WINDOW: '10000',
+    ...options.env,
+  });
   const api = await createApp({ env, database, connectors: options.connectors });
   const { yoga } = api;
   const fetchApp = (path: string, init?: RequestInit) => Promise.resolve(yoga.fetch(new Request(`http://localhost${path}`, init)));
