@@ -26,7 +26,10 @@ describe('mayReadPracticeRecords', () => {
     expect(mayReadPracticeRecords(person('SUPPLIER_DEVELOPER'), real)).toEqual({ allowed: false, reason: 'Supplier developers may only read synthetic sandbox practices.' });
     expect(mayReadPracticeRecords(person('REVIEWER'), sandbox)).toEqual({ allowed: false, reason: 'Reviewers govern supplier access; they do not read patient records.' });
     expect(mayReadPracticeRecords({ kind: 'ANONYMOUS' } as Actor, sandbox)).toEqual({ allowed: false, reason: 'Authentication required.' });
-    expect(mayReadPracticeRecords({ kind: 'SUPPLIER_APP', appId: 'a', supplierId: 's', scopes: [] } as unknown as Actor, sandbox).allowed).toBe(false);
+    expect(mayReadPracticeRecords({ kind: 'SUPPLIER_APP', appId: 'a', supplierId: 's', scopes: [] } as unknown as Actor, sandbox)).toEqual({
+      allowed: false,
+      reason: 'Supplier apps are decided by scope (mayAppUseScope).',
+    });
   });
 });
 
@@ -69,6 +72,26 @@ describe('mayAppUseScope', () => {
 describe('pipeline', () => {
   const evidence = { dsptStatus: 'STANDARDS_MET' as const, clinicalSafetyOfficer: 'Dr Jo Safety', dcb0129Reference: 'DCB0129-1' };
 
+  it('allows exactly the transitions of the IM1 table', () => {
+    const table: Record<PairingStage, PairingStage[]> = {
+      APPLIED: ['PREREQUISITES_MET', 'REJECTED'],
+      PREREQUISITES_MET: ['UNSUPPORTED_TEST', 'REJECTED'],
+      UNSUPPORTED_TEST: ['SUPPORTED_TEST', 'REJECTED', 'SUSPENDED'],
+      SUPPORTED_TEST: ['ASSURED', 'REJECTED', 'SUSPENDED'],
+      ASSURED: ['LIVE', 'REJECTED', 'SUSPENDED'],
+      LIVE: ['SUSPENDED', 'REVOKED'],
+      SUSPENDED: ['REVOKED'],
+      REJECTED: [],
+      REVOKED: [],
+    };
+    for (const stage of PAIRING_STAGES) expect(allowedTransitions(stage), stage).toEqual(table[stage]);
+    for (const from of ['UNSUPPORTED_TEST', 'SUPPORTED_TEST', 'ASSURED', 'LIVE'] as const) expect(allowedTransitions('SUSPENDED', from)).toEqual([from, 'REVOKED']);
+  });
+
+  it('asks for evidence only to meet the prerequisites', () => {
+    expect(checkTransition('PREREQUISITES_MET', 'UNSUPPORTED_TEST', { reason: 'Cleared', evidence: null, suspendedFrom: null })).toBeNull();
+  });
+
   it('moves forward one stage at a time, and only back from suspension to where it left', () => {
     expect(allowedTransitions('APPLIED')).toEqual(['PREREQUISITES_MET', 'REJECTED']);
     expect(allowedTransitions('ASSURED')).toEqual(['LIVE', 'REJECTED', 'SUSPENDED']);
@@ -89,7 +112,10 @@ describe('pipeline', () => {
     expect(checkTransition('APPLIED', 'REJECTED', { ...ok, reason: 'Bad' })).toBeNull();
     expect(checkTransition('APPLIED', 'PREREQUISITES_MET', { ...ok, evidence: null })).toMatchObject({ code: 'EVIDENCE_REQUIRED' });
     expect(checkTransition('APPLIED', 'PREREQUISITES_MET', { ...ok, evidence: { ...evidence, clinicalSafetyOfficer: '  ' } })).toMatchObject({ code: 'EVIDENCE_REQUIRED' });
-    expect(checkTransition('APPLIED', 'PREREQUISITES_MET', { ...ok, evidence: { ...evidence, dcb0129Reference: '' } })).toMatchObject({ code: 'EVIDENCE_REQUIRED' });
+    expect(checkTransition('APPLIED', 'PREREQUISITES_MET', { ...ok, evidence: { ...evidence, dcb0129Reference: '  ' } })).toEqual({
+      code: 'EVIDENCE_REQUIRED',
+      message: 'DSPT status, clinical safety officer and DCB0129 reference are required.',
+    });
     for (const dsptStatus of ['APPROACHING_STANDARDS', 'STANDARDS_NOT_MET'] as const) {
       expect(checkTransition('APPLIED', 'PREREQUISITES_MET', { ...ok, evidence: { ...evidence, dsptStatus } })).toEqual({
         code: 'EVIDENCE_REQUIRED',
