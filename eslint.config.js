@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'sdk/dist/**', 'sdk/generated/**', '.data/**', 'scratch/**', 'drizzle/**'] },
+  { ignores: ['node_modules/**', 'sdk/dist/**', 'sdk/generated/**', '.data/**', 'scratch/**', 'drizzle/**', '.stryker-tmp/**', 'reports/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

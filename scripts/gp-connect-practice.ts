@@ -49,7 +49,7 @@ function parse() {
 
 const args = parse();
 const env = loadEnv();
-const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+const database = await openDatabase({ url: env.DATABASE_URL, migrationUrl: env.DATABASE_MIGRATION_URL, dataDir: env.DATA_DIR });
 try {
   const row = { name: args.name, systemId: args.system, connector: 'gp-connect', isSandbox: args.sandbox, endpoint: args.endpoint };
   await database.db

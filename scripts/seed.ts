@@ -11,7 +11,7 @@ if (!Number.isInteger(patients) || patients < 0) {
   console.error('--patients must be a whole number');
   process.exit(2);
 }
-const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+const database = await openDatabase({ url: env.DATABASE_URL, migrationUrl: env.DATABASE_MIGRATION_URL, dataDir: env.DATA_DIR });
 const started = Date.now();
 const result = await seedSandbox(database.db, { seed: env.SEED, patients, onProgress: progressReporter(patients) });
 console.log(

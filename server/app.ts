@@ -16,7 +16,12 @@ import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { createAuditWriter, type AuditWriter } from './domain/audit/writer.js';
 import { accessFactsPlugin } from './http/access-facts-plugin.js';
+import { openAuditIntegrity } from './audit-integrity.js';
+import type { AuditIntegrity } from './domain/audit/integrity.js';
+import { checkpointRoutePlugin } from './http/checkpoint-route.js';
 import { accessAuditPlugin } from './http/audit-plugin.js';
+import { anonymousCallers } from './http/anonymous-callers.js';
+import { anonymousThrottlePlugin } from './http/anonymous-throttle.js';
 import { bodyLimitPlugin } from './http/body-limit.js';
 import { corsPolicy } from './http/cors.js';
 import { failureAuditPlugin } from './http/failure-audit.js';
@@ -57,6 +62,8 @@ export interface App {
   devIssuer: DevIssuer | null;
   /** Plugin runs: the host (manual runs), the scheduler, and the handler the outbox dispatcher calls. */
   plugins: { host: PluginHost; scheduler: PluginScheduler; handleDomainEvent: DomainEventHandler; tokens: PluginRunTokens };
+  /** Signed checkpoints, verification and inclusion proofs of the audit trail. */
+  auditIntegrity: AuditIntegrity;
   /** Flushes pending audit writes and releases what the app holds besides the database (e.g. Redis). */
   close(): Promise<void>;
 }
@@ -93,6 +100,13 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   const pluginRunTokens = new PluginRunTokens();
   // Created once yoga exists: a plugin run's input query is a request to this same API.
   let pluginHost: PluginHost | null = null;
+  const anonymous = anonymousCallers(auditWriter, {
+    rowsPerWindow: env.AUDIT_ANONYMOUS_ROWS_PER_WINDOW,
+    windowMs: env.AUDIT_ANONYMOUS_WINDOW_SECONDS * 1000,
+    requestsPerSecond: env.ANONYMOUS_REQUESTS_PER_SECOND,
+  });
+  const auditIntegrity = openAuditIntegrity(env, db, (message) => console.error(message));
+  auditIntegrity.startCheckpointing(env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000);
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -106,7 +120,9 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     plugins: [
       bodyLimitPlugin(env.MAX_BODY_BYTES),
       guardedRoute(routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer })),
-      guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter })),
+      guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter, anonymous })),
+      guardedRoute(checkpointRoutePlugin(auditIntegrity)),
+      anonymousThrottlePlugin(anonymous),
       inputGuardPlugin(),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
@@ -114,7 +130,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       introspectionPlugin(env.INTROSPECTION),
       rateLimitPlugin({ store: rateLimitStore, budgets: budgetsFrom(env) }),
       failureAuditPlugin(),
-      accessAuditPlugin(auditWriter),
+      accessAuditPlugin(auditWriter, anonymous),
       accessFactsPlugin(accessFacts),
     ],
     context: async ({ request }) => {
@@ -141,6 +157,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts),
         accessLog: new AccessLog(actor, requestId),
         plugins: pluginHost!,
+        auditIntegrity,
       };
     },
   });
@@ -151,9 +168,11 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     yoga,
     devIssuer,
     plugins,
+    auditIntegrity,
     close: async () => {
       scheduler.stop();
-      await Promise.all([auditWriter.close(), rateLimitStore.close(), accessFacts.close(), host.close()]);
+      await anonymous.close(); // its last summaries go through the writer, so before the writer closes
+      await Promise.all([auditWriter.close(), rateLimitStore.close(), accessFacts.close(), host.close(), auditIntegrity.close()]);
     },
   };
 }

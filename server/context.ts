@@ -1,6 +1,7 @@
 // What every resolver and permission rule receives for one request.
 import type { AccessLog } from './access-log.js';
 import type { Db } from './db/client.js';
+import type { AuditIntegrity } from './domain/audit/integrity.js';
 import type { Actor } from './domain/actors.js';
 import type { Env } from './env.js';
 import type { GovernanceLoaders } from './governance-loaders.js';
@@ -20,4 +21,6 @@ export interface GraphQLContext {
   accessLog: AccessLog;
   /** Runs plugins (manual runs, bundle checks at publish). */
   plugins: PluginHost;
+  /** Checkpoints, verification jobs and inclusion proofs of the audit trail (shared by all requests). */
+  auditIntegrity: AuditIntegrity;
 }

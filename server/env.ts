@@ -1,4 +1,5 @@
 // The only module that reads process.env: everything else receives a parsed Env.
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -85,6 +86,30 @@ const EnvSchema = z.object({
   /** Scheduled plugin triggers: every replica may tick; a claim row lets exactly one run each fire. */
   PLUGIN_SCHEDULER: z.enum(['on', 'off']).default('on'),
   MAX_LIVE_SUPPLIERS: z.coerce.number().int().min(1).default(20),
+  /**
+   * PostgreSQL only: the role that owns the tables and runs migrations. When set, the server migrates
+   * with it, grants DATABASE_URL's role only what serving needs (on audit_events: SELECT and INSERT),
+   * and serves as DATABASE_URL's role, which then cannot rewrite the audit trail.
+   */
+  DATABASE_MIGRATION_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Ed25519 private key (PKCS#8 PEM; \n escapes allowed) signing audit checkpoints; unset: a key file under DATA_DIR. */
+  AUDIT_CHECKPOINT_KEY: z.string().includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM private key' }).optional(),
+  /** Where the checkpoint key is kept when AUDIT_CHECKPOINT_KEY is unset (created on first start). */
+  AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
+  /** Append-only file of signed checkpoints (default DATA_DIR/audit-checkpoints.jsonl). */
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  /** Seconds between checkpoints: the longest a rewrite of the newest events can go unnoticed. */
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Redis list the checkpoints are also published to, when REDIS_URL is set. */
+  AUDIT_CHECKPOINT_REDIS_KEY: z.string().min(1).default('gpoi:audit:checkpoints'),
+  /** Refusals of unauthenticated callers: rows per client address per window, then one counted summary row. */
+  AUDIT_ANONYMOUS_ROWS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(20),
+  AUDIT_ANONYMOUS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Unauthenticated requests per client address per second (burst: ten seconds' worth), on GraphQL and the token endpoint. */
+  ANONYMOUS_REQUESTS_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(5),
   /** The test suite's PostgreSQL (each test file creates and drops its own database there). */
   TEST_DATABASE_URL: z
     .string()
@@ -105,6 +130,8 @@ export type Env = Omit<z.infer<typeof EnvSchema>, 'INTROSPECTION'> & {
   publicUrl: string;
   issuer: string;
   INTROSPECTION: IntrospectionPolicy;
+  auditCheckpointFile: string;
+  auditCheckpointKeyFile: string;
 };
 
 export class EnvError extends Error {}
@@ -126,5 +153,15 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
   const introspection = env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'authenticated' : 'on');
-  return { ...env, INTROSPECTION: introspection, publicUrl, issuer: env.OIDC_ISSUER ?? DEV_ISSUER };
+  if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
+    throw new EnvError('Invalid configuration:\n  DATABASE_MIGRATION_URL needs DATABASE_URL (the serving role)');
+  }
+  return {
+    ...env,
+    INTROSPECTION: introspection,
+    publicUrl,
+    issuer: env.OIDC_ISSUER ?? DEV_ISSUER,
+    auditCheckpointFile: env.AUDIT_CHECKPOINT_FILE ?? join(env.DATA_DIR, 'audit-checkpoints.jsonl'),
+    auditCheckpointKeyFile: env.AUDIT_CHECKPOINT_KEY_FILE ?? join(env.DATA_DIR, 'audit-checkpoint-key.pem'),
+  };
 }

@@ -33,7 +33,7 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = await openDatabase({ url: config.DATABASE_URL, migrationUrl: config.DATABASE_MIGRATION_URL, dataDir: config.DATA_DIR });
   opened.database = database;
   console.log(database.kind === 'pglite' ? `database: embedded PGlite in ${config.DATA_DIR}/` : 'database: PostgreSQL (DATABASE_URL)');
   if (config.SEED_ON_START) {
@@ -48,6 +48,8 @@ async function main() {
   opened.app = app;
   if (gpConnect) console.log(`GP Connect: enabled (ASID ${gpConnect.asid})`);
   listener.serve(app.yoga);
+  // A first checkpoint now (a long trail is walked once, in the background), then one per interval.
+  void app.auditIntegrity.checkpointNow().then((c) => c && console.log(`audit: checkpoint signed at seq ${c.seq} (key ${c.keyId})`));
   console.log(`GraphQL API and GraphiQL: http://${config.HOST}:${listener.port}/graphql`);
   if (config.AUTH_MODE === 'dev') console.log('development tokens: npm run token -- developer   (or reviewer, clinician.Z91001, admin.Z91001)');
 }

@@ -2,11 +2,14 @@
 // is not listed here is refused, so every new field must be classified on purpose. The rules are in
 // permission-rules.ts and the predicates behind them in domain/access.ts.
 import { GraphQLError } from 'graphql';
-import { allow, or, rule } from 'graphql-shield';
+import { allow, rule } from 'graphql-shield';
 import { APPOINTMENT_READ_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
 import { canLookUpPatient, canReadPatientField, canUsePractice, hasRole, isAuthenticated } from './permission-rules.js';
 
 const reviewer = hasRole('REVIEWER');
+// One rule per field, naming every role it admits: a combinator such as or() would run (and audit)
+// each branch, so an allowed call would also leave a false REFUSED event from the branch that failed.
+const appRevoker = hasRole('REVIEWER', 'SUPPLIER_DEVELOPER');
 const developer = hasRole('SUPPLIER_DEVELOPER');
 const practiceAdmin = hasRole('PRACTICE_ADMIN');
 const practiceUser = hasRole('PRACTICE_ADMIN', 'CLINICIAN');
@@ -23,6 +26,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'PatientConnection', 'PatientEdge',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
   'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
+  'AuditVerificationJob', 'AuditInclusionProof', 'AuditCheckpoint',
 ] as const;
 
 /** Typed errors and plumbing that carry no patient data. */
@@ -45,9 +49,11 @@ export const permissionMap = {
     supplier: reviewer,
     practiceEnablements: practiceUser,
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
-    verifyAuditChain: auditReader,
+    verifyAuditChain: auditReader, // cheap: from the latest signed checkpoint, once per request
+    auditVerification: reviewer,
+    auditInclusionProof: auditReader, // practice users: their own practice's events only (resolver)
     myPluginVersions: developer,
-    pluginVersions: or(reviewer, practiceAdmin), // practice admins: approved versions only (resolver)
+    pluginVersions: hasRole('REVIEWER', 'PRACTICE_ADMIN'), // practice admins: approved versions only (resolver)
     practicePlugins: practiceUser,
     practicePluginRuns: practiceUser,
     myPluginRuns: developer, // logs and inputs only at sandbox practices (domain)
@@ -58,7 +64,7 @@ export const permissionMap = {
     registerClientApp: developer,
     addClientAppKey: developer,
     removeClientAppKey: developer,
-    revokeClientApp: or(reviewer, developer), // developers: their own apps only (domain check)
+    revokeClientApp: appRevoker, // developers: their own apps only (domain check)
     transitionPairing: reviewer,
     grantScopes: reviewer,
     revokeScopes: reviewer,
@@ -71,6 +77,7 @@ export const permissionMap = {
     disablePlugin: practiceAdmin,
     runPlugin: practiceAdmin,
     closePracticeTask: practiceUser,
+    startAuditVerification: reviewer, // a full re-hash of the trail, in the background
   },
   Practice: {
     odsCode: isAuthenticated,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../server/db/schema/audit.js';
 import { practices } from '../server/db/schema/governance.js';
 import type { PairingStage } from '../server/domain/pipeline.js';
+import { permissionMap } from '../server/permissions.js';
 import { baseSchema } from '../server/schema.js';
 import { availableBackends } from './support/backends.js';
 import { addPerson, apply, grant, transition } from './support/governance.js';
@@ -20,6 +21,18 @@ const PEOPLE_AND_APPS = new Set<Caller>(CALLERS.filter((c) => c !== 'anonymous')
 const only = (...callers: Caller[]) => new Set<Caller>(callers);
 /** Public fields carry no patient data and need no audit; every other decision is audited. */
 const PUBLIC = new Set(['clinicalSystems', 'scopeCatalogue', 'me', 'practices', 'practice']);
+
+describe('permission map', () => {
+  it('decides each field with one rule, never a combinator whose failed branches would be audited', () => {
+    // graphql-shield's or/and/chain/race/not keep their branches in `rules`; allow/deny keep none.
+    const combined = Object.entries(permissionMap).flatMap(([type, fields]) =>
+      Object.entries(fields as Record<string, { rules?: unknown[] }>)
+        .filter(([, r]) => Array.isArray(r.rules) && r.rules.length > 0)
+        .map(([field]) => `${type}.${field}`),
+    );
+    expect(combined).toEqual([]);
+  });
+});
 
 describe.each(await availableBackends())('authorization matrix (%s)', (backend) => {
   let app: TestApp;
@@ -168,6 +181,10 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       practiceEnablements: { query: '{ practiceEnablements { scopes } }', allowed: only('clinician', 'admin', 'otherAdmin') },
       auditEvents: { query: '{ auditEvents(first: 1) { edges { node { seq } } } }', allowed: only('reviewer', 'clinician', 'admin', 'otherAdmin') },
       verifyAuditChain: { query: '{ verifyAuditChain { intact } }', allowed: only('reviewer', 'clinician', 'admin', 'otherAdmin') },
+      auditVerification: { query: '{ auditVerification(id: "none") { state } }', allowed: only('reviewer') },
+      // Event 1 is about Z91001 (the first read in beforeAll): Z92002's admin may not have its proof.
+      auditInclusionProof: { query: '{ auditInclusionProof(seq: 1) { seq } }', allowed: only('reviewer', 'clinician', 'admin') },
+      startAuditVerification: { query: 'mutation { startAuditVerification { id } }', allowed: only('reviewer') },
       applyAsSupplier: {
         query: 'mutation { applyAsSupplier(input: { name: "X Ltd", contactName: "X Y", contactEmail: "x@y.example", useCase: "A long enough use case", requestedScopes: ["patient/Patient.rs"], systems: [EMIS_WEB] }) { __typename } }',
         allowed: only('developer'),
@@ -208,6 +225,9 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
         if (code !== expected) mismatches.push(`${field} as ${caller}: expected ${expected ?? 'allowed'}, got ${code ?? 'allowed'}`);
         if (!PUBLIC.has(field) && audited.length === 0) unaudited.push(`${field} as ${caller}`);
         if (code && audited.length > 0 && !audited.some((e) => e.outcome === 'REFUSED')) unaudited.push(`${field} as ${caller}: refusal not recorded as REFUSED`);
+        // The permission decision is recorded once, as decided: an allowed call leaves no REFUSED
+        // event from the rules tried on the way (domain refusals, e.g. an unknown id, are their own operation).
+        if (!code && audited.some((e) => e.operation === field && e.outcome === 'REFUSED')) unaudited.push(`${field} as ${caller}: allowed but audited as REFUSED`);
       }
     }
     expect(mismatches).toEqual([]);

@@ -3,8 +3,9 @@ import { nhsNumberCheckDigit, nhsNumberProblem, normaliseNhsNumber, normaliseOds
 import { sandboxNhsNumbers } from '../server/seed/sandbox-estate.js';
 
 describe('NHS number (Modulus 11)', () => {
-  it.each(['9434765919', '943 476 5919', '943-476-5919', '4010232137', '9990000018'])('accepts valid %s', (n) => {
+  it.each(['9434765919', '943 476 5919', '943-476-5919', '4010232137', '9990000018', ' 9434765919\t'])('accepts valid %s', (n) => {
     expect(normaliseNhsNumber(n)).toBe(n.replace(/[\s-]/g, ''));
+    expect(nhsNumberProblem(n)).toBeNull();
   });
 
   it.each([
@@ -14,6 +15,7 @@ describe('NHS number (Modulus 11)', () => {
     ['94347659190', 'FORMAT'],
     ['94347659AB', 'FORMAT'],
     ['', 'FORMAT'],
+    [' 9434765918 ', 'CHECK_DIGIT'],
   ] as const)('refuses %s (%s)', (n, problem) => {
     expect(normaliseNhsNumber(n)).toBeNull();
     expect(nhsNumberProblem(n)).toBe(problem);
@@ -44,5 +46,5 @@ describe('NHS number (Modulus 11)', () => {
 
 describe('ODS code', () => {
   it.each(['A81001', 'z91001', ' Y12345 '])('accepts %s', (code) => expect(normaliseOdsCode(code)).toBe(code.trim().toUpperCase()));
-  it.each(['A8100', 'AB1001', '181001', 'A810011', 'A81-01'])('refuses %s', (code) => expect(normaliseOdsCode(code)).toBeNull());
+  it.each(['A8100', 'AB1001', '181001', 'A810011', 'A81-01', 'ZA81001', '9A81001'])('refuses %s', (code) => expect(normaliseOdsCode(code)).toBeNull());
 });

@@ -13,6 +13,11 @@ export type DbOrTx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
 export interface DatabaseOptions {
   /** postgres:// URL; unset means embedded PGlite. */
   url?: string | undefined;
+  /**
+   * postgres:// URL of the role that owns the tables: when set, migrations run as it, `url`'s role is
+   * granted only what serving needs (see serving-role.ts), and the server then connects as `url`.
+   */
+  migrationUrl?: string | undefined;
   /** PGlite data folder; 'memory://' keeps it in memory. */
   dataDir?: string;
   /** Called once per SQL statement (tests count statements with it). */
@@ -67,7 +72,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       connection: { application_name: 'gp-open-integration' },
     });
     const db = drizzle(client, { schema, logger }) as unknown as Db;
-    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    if (options.migrationUrl) {
+      const owner = postgres(options.migrationUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'gp-open-integration-migrate' } });
+      try {
+        await migrate(drizzle(owner), { migrationsFolder: MIGRATIONS });
+        const { grantServingRole, roleOfUrl } = await import('./serving-role.js');
+        await grantServingRole(owner, roleOfUrl(options.url));
+      } catch (error) {
+        await client.end({ timeout: 1 });
+        throw error;
+      } finally {
+        await owner.end({ timeout: 5 });
+      }
+    } else {
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    }
     const url = options.url;
     return {
       db,

@@ -4,8 +4,9 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.js';
 import type { AuditWriter } from '../domain/audit/writer.js';
+import { clientAddress, type AnonymousCallers } from './anonymous-callers.js';
 
-export function accessAuditPlugin(writer: AuditWriter): Plugin<GraphQLContext> {
+export function accessAuditPlugin(writer: AuditWriter, anonymous?: AnonymousCallers): Plugin<GraphQLContext> {
   return {
     onExecute() {
       return {
@@ -13,7 +14,10 @@ export function accessAuditPlugin(writer: AuditWriter): Plugin<GraphQLContext> {
           const log = args.contextValue.accessLog;
           if (log.size === 0) return;
           try {
-            await writer.record(log.events());
+            const context = args.contextValue;
+            // Unauthenticated callers' refusals are rate-bounded per address (the rest are counted in a summary row).
+            if (anonymous && context.actor.kind === 'ANONYMOUS') await anonymous.recordRefusal(clientAddress(context), log.events());
+            else await writer.record(log.events());
           } catch {
             setResult({
               errors: [

@@ -12,6 +12,7 @@ import type { Db } from '../db/client.js';
 import { readAtMost } from '../read-capped.js';
 import type { AuditEvent } from '../domain/audit/event.js';
 import type { AuditWriter } from '../domain/audit/writer.js';
+import { clientAddress, type AnonymousCallers } from './anonymous-callers.js';
 
 export interface TokenRouteDeps {
   db: Db;
@@ -19,6 +20,8 @@ export interface TokenRouteDeps {
   tokenUrl: string;
   /** Every issued or refused token is audited; if that fails, no token is issued. */
   audit: AuditWriter;
+  /** Callers are unauthenticated until the exchange succeeds: throttled per address, refusals rate-bounded. */
+  anonymous?: AnonymousCallers;
 }
 
 /** The client an assertion claims to be, for the audit of a refusal (never trusted otherwise). */
@@ -77,7 +80,7 @@ export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
     onYogaInit({ yoga }) {
       logger = yoga.logger;
     },
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       if (url.pathname === '/.well-known/oauth-authorization-server') {
         // RFC 8414 metadata: where the token endpoint is and what it accepts, so clients need not guess.
         return endResponse(
@@ -100,6 +103,17 @@ export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
       if (request.method !== 'POST') {
         return endResponse(json({ error: 'invalid_request', error_description: 'Use POST.' }, 405, { ...NO_STORE, allow: 'POST' }));
       }
+      const address = clientAddress(serverContext);
+      const retryAfter = deps.anonymous ? await deps.anonymous.throttle(address) : 0;
+      if (retryAfter > 0) {
+        // Before the assertion is even read: a flood costs neither signature checks nor audit rows.
+        return endResponse(
+          json({ error: 'temporarily_unavailable', error_description: `Too many token requests from this address; retry after ${retryAfter} s.` }, 429, {
+            ...NO_STORE,
+            'retry-after': String(retryAfter),
+          }),
+        );
+      }
       const form = await readForm(request);
       if (!form) {
         return endResponse(
@@ -110,7 +124,9 @@ export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
       // Nothing else answers 500 here: an unexpected failure is audited and described without detail.
       const result = problem ? invalidForm(problem) : await exchange(form).catch(failed);
       try {
-        await deps.audit.record([tokenEvent(result, form)]);
+        const event = tokenEvent(result, form);
+        if ((result === 'FAILED' || !result.ok) && deps.anonymous) await deps.anonymous.recordRefusal(address, [event]);
+        else await deps.audit.record([event]);
       } catch {
         return endResponse(json({ error: 'temporarily_unavailable', error_description: 'The audit trail could not be written; try again.' }, 503, NO_STORE));
       }

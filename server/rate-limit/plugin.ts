@@ -19,7 +19,8 @@ export interface Budget {
   restorePerSecond: number;
 }
 
-export type MeteredKind = Actor['kind'];
+/** Plugin runs draw on their supplier's app budget (a run is bounded by its own limits too). */
+export type MeteredKind = Exclude<Actor['kind'], 'PLUGIN_RUN'>;
 
 export interface RateLimitOptions {
   store: BudgetStore;
@@ -49,6 +50,8 @@ export function budgetKey(actor: Actor, context: unknown): string {
       return `app:${actor.appId}`;
     case 'PERSON':
       return `person:${actor.id}`;
+    case 'PLUGIN_RUN':
+      return `plugin-supplier:${actor.supplierId}`;
     case 'ANONYMOUS':
       return `anonymous:${clientAddress(context)}`;
   }
@@ -80,7 +83,7 @@ export function rateLimitPlugin({ store, budgets, now = Date.now }: RateLimitOpt
       // and a nested query costs the same database work whoever sends it.
       const actor = args.contextValue.actor;
       if (!actor) return;
-      const budget = budgets[actor.kind];
+      const budget = budgets[actor.kind === 'PLUGIN_RUN' ? 'SUPPLIER_APP' : actor.kind];
       // Every request costs at least a point, so a flood of free queries ({ __typename }) is metered too.
       const cost = Math.max(MIN_REQUEST_COST, queryCost({ schema: args.schema, document: args.document, variables: args.variableValues, operationName: args.operationName }));
       let take: BudgetTake;

@@ -15,3 +15,4 @@ import './audit.js';
 import './plugin-version.js';
 import './plugin-enablement.js';
 import './practice-task.js';
+import './audit-integrity.js';

@@ -1,6 +1,9 @@
 // A seeded API instance served in-process (yoga.fetch), on the chosen back end.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp, type App } from '../../server/app.js';
 import { loadEnv, type Env } from '../../server/env.js';
 import { seedSandbox } from '../../server/seed/seed.js';
@@ -44,8 +47,15 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   const statements: string[] = [];
   const database = await openTestDatabase(backend, (sql) => statements.push(sql));
   await seedSandbox(database.db, { seed: SEED, patients: options.patients ?? 40, anchor: ANCHOR });
+  // Its own data folder: the audit checkpoint key and the published checkpoints live there.
+  const dataDir = mkdtempSync(join(tmpdir(), 'gpoi-test-'));
+  // Every in-process request shares one client address: lift the per-address limits (budget and
+  // individually audited refusals) unless a test sets them, so other tests see every refusal's row.
   // Silent: the suite provokes failures on purpose, and a passing run must not print their stacks.
-  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  const env = loadEnv({
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, ANONYMOUS_REQUESTS_PER_SECOND: '10000', AUDIT_ANONYMOUS_ROWS_PER_WINDOW: '10000',
+    ...options.env,
+  });
   const api = await createApp({ env, database, connectors: options.connectors });
   const { yoga } = api;
   const fetchApp = (path: string, init?: RequestInit) => Promise.resolve(yoga.fetch(new Request(`http://localhost${path}`, init)));
@@ -87,6 +97,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
     close: async () => {
       await api.close();
       await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -55,3 +55,10 @@ export async function listAuditEvents(db: DbOrTx, filter: AuditFilter, page: Pag
     .limit(page.limit);
   return rows.map(toAuditRecord);
 }
+
+/** The practice an event is about (null: none; undefined: no such event). */
+export async function auditEventPractice(db: DbOrTx, seq: number): Promise<string | null | undefined> {
+  if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+  const [row] = await db.select({ practiceOds: auditEvents.practiceOds }).from(auditEvents).where(eq(auditEvents.seq, seq));
+  return row ? row.practiceOds : undefined;
+}

@@ -1,0 +1,15 @@
+// The test files mutation testing runs (npm run test:mutation): fast, in-process tests of the
+// security- and safety-critical modules. Each mutant reruns the tests that cover it, so only quick
+// tests belong here; the integration suite still covers the same modules end to end.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // As in vitest.config.ts: one copy of graphql.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
+  test: {
+    include: ['test/identifiers.test.ts', 'test/domain-rules.test.ts', 'test/audit-merkle.test.ts', 'test/audit-event.test.ts'],
+    testTimeout: 60_000,
+  },
+});
