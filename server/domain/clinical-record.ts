@@ -9,6 +9,11 @@ export interface Coding {
   system: string;
   code: string;
   display: string;
+  /**
+   * The clinician's own words when the source kept them (GP Connect: the concept's text, else the
+   * SNOMED CT description the clinician picked, else the coding's display). Absent: same as display.
+   */
+  originalTerm?: string | null;
 }
 
 export interface PersonRef {

@@ -1,5 +1,6 @@
 // Record sections and what a section answer means. Clinical safety: an empty list is never
 // ambiguous, so every section answer carries one of these statuses.
+import type { Coding } from './clinical-record.js';
 
 export const SECTIONS = [
   'ALLERGIES',
@@ -31,12 +32,32 @@ export type SectionStatus = (typeof SECTION_STATUSES)[number];
 export interface SectionWarning {
   code: string;
   message: string;
+  /** The listed resource the warning is about (e.g. an item that could not be shown), when there is one. */
+  resourceType?: string | null;
+  resourceId?: string | null;
+}
+
+/**
+ * A section-level fact that is not an item of the section: an assertion of absence ("no known
+ * allergy"), which software counting allergies must not count, or a record of consent or dissent
+ * to immunisation.
+ */
+export interface RecordAssertion {
+  id: string;
+  kind: 'NO_KNOWN' | 'IMMUNISATION_STATUS';
+  code: Coding;
+  date: string | null;
+  note: string | null;
 }
 
 export interface SectionAnswer<T> {
   status: SectionStatus;
   items: T[];
   warnings: SectionWarning[];
+  /** Section-level facts that are not items (absent means none). */
+  assertions?: RecordAssertion[];
+  /** Notes the clinical system attached to the section as a whole (e.g. GP Connect's List.note). */
+  notes?: string[];
 }
 
 export function notSupplied<T>(): SectionAnswer<T> {

@@ -4,7 +4,15 @@ import type * as r from '../domain/clinical-record.js';
 
 export const CodingType = builder.objectRef<r.Coding>('Coding').implement({
   description: 'A code as the source system recorded it (SNOMED CT, dm+d or a legacy scheme) with its display text.',
-  fields: (t) => ({ system: t.exposeString('system'), code: t.exposeString('code'), display: t.exposeString('display') }),
+  fields: (t) => ({
+    system: t.exposeString('system'),
+    code: t.exposeString('code'),
+    display: t.exposeString('display'),
+    originalTerm: t.string({
+      description: "The clinician's original term: the concept's text, else the SNOMED CT description chosen, else the display.",
+      resolve: (c) => c.originalTerm ?? c.display,
+    }),
+  }),
 });
 
 const PersonRefType = builder.objectRef<r.PersonRef>('PersonRef').implement({

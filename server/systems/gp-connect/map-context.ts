@@ -1,6 +1,6 @@
 // What an item mapper gets: the bundle index and the List the item came from (for `#contained` refs).
 import type { Coding, SectionItems } from '../../domain/clinical-record.js';
-import type { Section } from '../../domain/sections.js';
+import type { RecordAssertion, Section } from '../../domain/sections.js';
 import { codingOf, objects, str, type BundleIndex, type Resource } from './fhir.js';
 import { DMD, SNOMED } from './fhir.js';
 
@@ -14,6 +14,8 @@ export interface ItemMapper<S extends Section> {
   types: readonly string[];
   /** The item, or null when the resource carries nothing the model can show. */
   map(resource: Resource, ctx: MapContext): SectionItems[S] | null;
+  /** A section-level assertion instead of an item (e.g. "no known allergy"), or null. */
+  assertion?(resource: Resource, ctx: MapContext): RecordAssertion | null;
 }
 
 /** Stable id: the logical id, else the provider's business identifier. */
