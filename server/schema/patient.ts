@@ -5,7 +5,7 @@ import { nhsNumberProblem, normaliseNhsNumber } from '../domain/identifiers.js';
 import type { GraphQLContext } from '../context.js';
 import { settle } from '../loaders.js';
 import { ConnectorError } from '../systems/types.js';
-import { errorRefs, fromConnectorError, resolveResultType, typedError, type TypedError } from './errors.js';
+import { errorRefs, fromConnectorError, PATIENT_READ_ERRORS, resolveResultType, typedError, type TypedError } from './errors.js';
 import { PatientType, PracticeType, type PatientNode } from './refs.js';
 
 const GenderEnum = builder.enumType('Gender', { values: ['female', 'male', 'other', 'unknown'] as const });
@@ -61,7 +61,7 @@ builder.queryField('patient', (t) =>
       const located = await locatePatient(ctx, args.nhsNumber);
       if (!('practice' in located)) return located;
       const demographics = await settle(ctx.loaders.demographics.load(located));
-      if (demographics instanceof ConnectorError) return fromConnectorError(demographics);
+      if (demographics instanceof ConnectorError) return fromConnectorError(demographics, PATIENT_READ_ERRORS);
       if (!demographics) return typedError('PatientNotFound', 'PATIENT_NOT_FOUND');
       return { ...located, demographics };
     },
