@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import type { SectionItem } from '../domain/clinical-record.js';
-import { SECTION_STATUSES, unavailable, type RecordAssertion, type Section, type SectionAnswer, type SectionOptions, type SectionWarning } from '../domain/sections.js';
+import { SECTION_STATUSES, unavailable, type RecordAssertion, type Section, type SectionAnswer, type SectionOptions } from '../domain/sections.js';
 import { settle } from '../loaders.js';
 import { ConnectorError } from '../systems/types.js';
 import * as items from './clinical-items.js';
@@ -17,19 +17,6 @@ const SectionStatusEnum = builder.enumType('SectionStatus', {
     'NOT_SUPPLIED: this principal system does not supply the section. WITHHELD: items exist but are withheld. ' +
     'UNAVAILABLE: the system could not answer now, or listed content could not be shown (see warnings); this says nothing about what is absent.',
   values: SECTION_STATUSES,
-});
-
-const WarningType = builder.objectRef<SectionWarning>('SectionWarning').implement({
-  description:
-    'Something the answer does not show, and why. Codes include UNMAPPED_ITEM (a listed resource this API cannot show), ' +
-    'UNRESOLVED_REFERENCE (a listed or referenced resource missing from the answer), NOT_SUPPORTED_BY_PROVIDER, ' +
-    'EMPTY_WITHOUT_REASON, WITHHELD, CONFIDENTIAL_ITEMS, DATA_IN_TRANSIT, DATA_AWAITING_FILING and provider codes.',
-  fields: (t) => ({
-    code: t.exposeString('code'),
-    message: t.exposeString('message'),
-    resourceType: t.string({ nullable: true, description: 'Type of the resource concerned, when there is one (e.g. Observation).', resolve: (w) => w.resourceType ?? null }),
-    resourceId: t.string({ nullable: true, description: "The clinical system's id of the resource concerned.", resolve: (w) => w.resourceId ?? null }),
-  }),
 });
 
 const AssertionKindEnum = builder.enumType('RecordAssertionKind', {
@@ -51,7 +38,7 @@ const AssertionType = builder.objectRef<RecordAssertion>('RecordAssertion').impl
 const RecordSection = builder.interfaceRef<SectionAnswer<SectionItem>>('RecordSection').implement({
   fields: (t) => ({
     status: t.field({ type: SectionStatusEnum, resolve: (s) => s.status }),
-    warnings: t.field({ type: [WarningType], resolve: (s) => s.warnings }),
+    warnings: t.field({ type: [items.WarningType], resolve: (s) => s.warnings }),
     assertions: t.field({ type: [AssertionType], description: 'Section-level facts: "no known" assertions, immunisation consent or dissent.', resolve: (s) => s.assertions ?? [] }),
     notes: t.stringList({ description: 'Notes the clinical system attached to the section as a whole.', resolve: (s) => s.notes ?? [] }),
   }),

@@ -6,7 +6,7 @@ import type { AnySectionAnswer, SectionItem } from '../../domain/clinical-record
 import { applySectionOptions } from '../../domain/section-options.js';
 import type { RecordAssertion, Section, SectionOptions, SectionWarning } from '../../domain/sections.js';
 import { extensions, notesOf, obj, objects, pick, str, typeOf, type BundleIndex, type Resource } from './fhir.js';
-import { idOf, type ItemMapper } from './map-context.js';
+import { idOf, referenceParts, type ItemMapper } from './map-context.js';
 
 const LIST_WARNINGS: Record<string, SectionWarning> = {
   'confidential-items': { code: 'CONFIDENTIAL_ITEMS', message: 'Items are excluded because they are confidential or the patient asked for them not to be shared.' },
@@ -22,12 +22,6 @@ const EMPTY_WITHOUT_REASON: SectionWarning = {
 
 /** A provider's short marker text is repeated only when it looks like plain, short prose. */
 const SAFE_TEXT = /^[\w .,'()/:;&+-]{3,200}$/;
-
-/** "Type/id" (relative, absolute or versioned) split into its parts; anything else as an id only. */
-export function referenceParts(reference: string): { resourceType: string | null; resourceId: string } {
-  const match = /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[^/]+)?$/.exec(reference);
-  return match ? { resourceType: match[1] ?? null, resourceId: match[2] ?? reference } : { resourceType: null, resourceId: reference.slice(0, 100) };
-}
 
 export const unresolvedWarning = (reference: string): SectionWarning => ({
   code: 'UNRESOLVED_REFERENCE',
@@ -108,8 +102,9 @@ export function accountEntries(mapper: ItemMapper<Section>, lists: Resource[], i
           out.warnings.push(unmappedWarning(resource, `A listed ${type || 'resource'} is not part of this section's model and is not shown.`));
           continue;
         }
-        const item = mapper.map(resource, { index, list });
-        if (item) out.items.push(item);
+        const itemWarnings: SectionWarning[] = [];
+        const item = mapper.map(resource, { index, list, warn: (w) => itemWarnings.push(w) });
+        if (item) out.items.push(itemWarnings.length > 0 ? { ...item, warnings: [...(item.warnings ?? []), ...itemWarnings] } : item);
         else out.warnings.push(unmappedWarning(resource, `A listed ${type} could not be read (no usable code) and is not shown.`));
       } catch {
         out.warnings.push(unmappedWarning(resource, `A listed ${type} could not be read and is not shown.`));
