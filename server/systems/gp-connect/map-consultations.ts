@@ -42,7 +42,7 @@ function entryOf(target: Resource, heading: string, ctx: MapContext): Consultati
   const code =
     clinicalCode(target.code) ??
     clinicalCode(target.vaccineCode) ??
-    clinicalCode(ctx.index.resolve(target.medicationReference, ctx.list)?.code) ??
+    clinicalCode(resolveOrWarn(target.medicationReference, ctx, 'medication')?.code) ??
     clinicalCode(target.medicationCodeableConcept) ??
     clinicalCode(objects(target.reasonCode)[0]);
   return { heading, text, code, item: { resourceType: typeOf(target) ?? 'Resource', id: idOf(target) }, components: typeOf(target) === 'Observation' ? componentsOf(target) : [] };
@@ -79,7 +79,8 @@ function topicOf(topicList: Resource, ctx: MapContext, budget: { left: number })
   // Items directly under the topic form a heading named after the topic, in the provider's order.
   let direct: unknown[] = [];
   const flush = () => {
-    if (direct.length > 0) topic.headings.push(headingOf({ ...topicList, entry: direct }, title ?? 'Topic', ctx, budget));
+    const heading = direct.length > 0 ? headingOf({ ...topicList, entry: direct }, title ?? 'Topic', ctx, budget) : null;
+    if (heading && heading.entries.length > 0) topic.headings.push(heading);
     direct = [];
   };
   for (const entry of objects(topicList.entry)) {
