@@ -149,7 +149,7 @@ export const ProblemType = builder.objectRef<r.Problem>('Problem').implement({
     warnings: itemWarnings(t),
   }),
 });
-export { ProblemStatusEnum };
+export { ProblemStatusEnum, SignificanceEnum };
 
 export const ImmunisationType = builder.objectRef<r.Immunisation>('Immunisation').implement({
   fields: (t) => ({

@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import type { SectionItem } from '../domain/clinical-record.js';
-import { SECTION_STATUSES, unavailable, type RecordAssertion, type Section, type SectionAnswer, type SectionOptions } from '../domain/sections.js';
+import { SECTION_STATUSES, sectionOptionsProblem, unavailable, type RecordAssertion, type Section, type SectionAnswer, type SectionOptions } from '../domain/sections.js';
 import { settle } from '../loaders.js';
 import { ConnectorError } from '../systems/types.js';
 import * as items from './clinical-items.js';
@@ -66,9 +66,9 @@ const Sections = {
 };
 
 async function loadSection(ctx: GraphQLContext, patient: PatientNode, section: Section, options: SectionOptions): Promise<SectionAnswer<SectionItem>> {
-  if (options.from && options.to && options.from > options.to) {
-    throw new GraphQLError('"from" must not be after "to".', { extensions: { code: 'BAD_USER_INPUT' } });
-  }
+  // Checked before any clinical system is asked; GP Connect providers refuse these requests.
+  const problem = sectionOptionsProblem(section, options);
+  if (problem) throw new GraphQLError(problem.message, { extensions: { code: problem.code } });
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null)) as SectionOptions;
   const answer = await settle(ctx.loaders.section.load({ practice: patient.practice, nhsNumber: patient.nhsNumber, section, options: defined }));
   if (answer instanceof ConnectorError) return unavailable(answer.code, answer.message);
@@ -108,16 +108,26 @@ builder.objectFields(PatientType, (t) => {
     problems: t.field({
       type: Sections.PROBLEMS,
       nullable: true,
-      args: { status: t.arg({ type: items.ProblemStatusEnum, required: false }) },
-      resolve: (p, a, ctx) => loadSection(ctx, p, 'PROBLEMS', { problemStatus: a.status ?? undefined }),
+      args: { status: t.arg({ type: items.ProblemStatusEnum, required: false }), significance: t.arg({ type: items.SignificanceEnum, required: false }) },
+      resolve: (p, a, ctx) => loadSection(ctx, p, 'PROBLEMS', { problemStatus: a.status ?? undefined, problemSignificance: a.significance ?? undefined }),
     }),
     immunisations: t.field({
       type: Sections.IMMUNISATIONS,
       nullable: true,
-      args: { includeNotGiven: t.arg.boolean({ defaultValue: true }) },
-      resolve: (p, a, ctx) => loadSection(ctx, p, 'IMMUNISATIONS', { includeNotGiven: a.includeNotGiven ?? true }),
+      args: {
+        includeNotGiven: t.arg.boolean({ defaultValue: true }),
+        includeStatus: t.arg.boolean({ defaultValue: true, description: 'Include consent and dissent records (as assertions).' }),
+      },
+      resolve: (p, a, ctx) => loadSection(ctx, p, 'IMMUNISATIONS', { includeNotGiven: a.includeNotGiven ?? true, includeStatus: a.includeStatus ?? true }),
     }),
-    consultations: dated('CONSULTATIONS', Sections.CONSULTATIONS, 'Consultations with their headings and text.'),
+    consultations: t.field({
+      type: Sections.CONSULTATIONS,
+      nullable: true,
+      description: 'Consultations with their topics, headings and entries. Either a period or mostRecent.',
+      args: { ...period, mostRecent: t.arg.int({ required: false, description: 'Only the N most recent consultations.' }) },
+      resolve: (p, a, ctx) =>
+        loadSection(ctx, p, 'CONSULTATIONS', { from: a.from ?? undefined, to: a.to ?? undefined, mostRecent: a.mostRecent ?? undefined }),
+    }),
     investigations: dated('INVESTIGATIONS', Sections.INVESTIGATIONS, 'Investigations (e.g. pathology) with results, units and reference ranges.'),
     referrals: dated('REFERRALS', Sections.REFERRALS, 'Outbound referrals.'),
     uncategorised: dated('UNCATEGORISED', Sections.UNCATEGORISED, 'Uncategorised observations such as blood pressure and weight.'),
@@ -125,7 +135,8 @@ builder.objectFields(PatientType, (t) => {
       type: Sections.DIARY_ENTRIES,
       nullable: true,
       description: 'Planned care: recalls, reviews and reminders.',
-      resolve: (p, _, ctx) => loadSection(ctx, p, 'DIARY_ENTRIES', {}),
+      args: { before: t.arg({ type: 'Date', required: false, description: 'Only entries planned on or before this date (today or later).' }) },
+      resolve: (p, a, ctx) => loadSection(ctx, p, 'DIARY_ENTRIES', { diaryBefore: a.before ?? undefined }),
     }),
   };
 });

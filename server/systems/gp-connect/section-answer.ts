@@ -120,9 +120,11 @@ export function answerFor(section: Section, mapper: ItemMapper<Section>, lists: 
   const flags = listFlags(lists);
   const warnings = [...flags.warnings, ...outcome.warnings, ...extra];
   const notes = lists.map(notesOf).filter((n): n is string => n !== null);
-  const facts = { assertions: outcome.assertions, notes };
+  // Consent and dissent records were not asked for: a provider that sends them anyway is not shown.
+  const assertions = section === 'IMMUNISATIONS' && options.includeStatus === false ? outcome.assertions.filter((a) => a.kind !== 'IMMUNISATION_STATUS') : outcome.assertions;
+  const facts = { assertions, notes };
   const kept = applySectionOptions(section, outcome.items as never[], localOptions(section, options)) as SectionItem[];
-  if (kept.length > 0 || outcome.assertions.length > 0) return { status: 'RECORDED', items: kept, warnings, ...facts };
+  if (kept.length > 0 || assertions.length > 0) return { status: 'RECORDED', items: kept, warnings, ...facts };
   if (flags.withheld) return { status: 'WITHHELD', items: [], warnings: [WITHHELD_WARNING, ...warnings], ...facts };
   // Listed content we could not show must not read as "nothing recorded".
   if (outcome.items.length === 0 && outcome.entries > 0) return { status: 'UNAVAILABLE', items: [], warnings, ...facts };
