@@ -90,7 +90,7 @@ describe.each(await availableBackends())('GP Connect requests (%s)', (backend) =
       reason_for_request: 'directcare',
       requested_scope: 'patient/*.read',
       requesting_device: { resourceType: 'Device', identifier: [{ system: 'https://fhir.nhs.uk/Id/accredited-system', value: OUR_ASID }], model: 'GP Open Integration' },
-      requesting_organization: { resourceType: 'Organization', identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: GP_PRACTICE.odsCode }] },
+      requesting_organization: { resourceType: 'Organization', identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: GP_PRACTICE.odsCode }], name: GP_PRACTICE.name },
       requesting_practitioner: {
         resourceType: 'Practitioner',
         id: GP_CLINICIAN,
