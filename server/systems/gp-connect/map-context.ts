@@ -28,10 +28,10 @@ export function personOrWarn(ref: unknown, ctx: MapContext, what: string): Perso
   return ctx.index.person(ref, ctx.list);
 }
 
-/** "Type/id" (relative, absolute or versioned) split into its parts; anything else as an id only. */
+/** "Type/id" (relative, absolute or versioned) split into its parts; anything else as an id only, in plain characters. */
 export function referenceParts(reference: string): { resourceType: string | null; resourceId: string } {
   const match = /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[^/]+)?$/.exec(reference);
-  return match ? { resourceType: match[1] ?? null, resourceId: match[2] ?? reference } : { resourceType: null, resourceId: reference.slice(0, 100) };
+  return match ? { resourceType: match[1] ?? null, resourceId: match[2] ?? reference } : { resourceType: null, resourceId: reference.replace(/[^\w\-.#:/]/g, '?').slice(0, 100) };
 }
 
 /** A link to another record item by reference, when the reference names one. */
