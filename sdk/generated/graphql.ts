@@ -155,7 +155,7 @@ export type ReferralPriority =
   | 'UNKNOWN'
   | 'URGENT';
 
-/** RECORDED: items returned. NOTHING_RECORDED: the system supplies this section and holds nothing. NOT_SUPPLIED: this principal system does not supply the section. WITHHELD: items exist but are withheld. UNAVAILABLE: the system could not answer now; this says nothing about the record. */
+/** RECORDED: items (or section-level assertions) returned. NOTHING_RECORDED: the system supplies this section and holds nothing. NOT_SUPPLIED: this principal system does not supply the section. WITHHELD: items exist but are withheld. UNAVAILABLE: the system could not answer now, or listed content could not be shown (see warnings); this says nothing about what is absent. */
 export type SectionStatus =
   | 'NOTHING_RECORDED'
   | 'NOT_SUPPLIED'

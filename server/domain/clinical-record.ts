@@ -1,6 +1,6 @@
 // The one clinical data model every connector maps into. Original codings and display text are
 // kept as the source system gave them.
-import type { Section, SectionAnswer } from './sections.js';
+import type { Section, SectionAnswer, SectionWarning } from './sections.js';
 
 export const SNOMED_CT = 'http://snomed.info/sct';
 export const DM_D = 'https://dmd.nhs.uk';
@@ -9,11 +9,39 @@ export interface Coding {
   system: string;
   code: string;
   display: string;
+  /**
+   * The clinician's own words when the source kept them (GP Connect: the concept's text, else the
+   * SNOMED CT description the clinician picked, else the coding's display). Absent: same as display.
+   */
+  originalTerm?: string | null;
 }
 
 export interface PersonRef {
   name: string;
   role?: string | null;
+}
+
+export interface Quantity {
+  value: number | null;
+  unit: string | null;
+}
+
+/** A link from one record item to another, by the source system's resource type and id. */
+export interface ItemLink {
+  resourceType: string;
+  id: string;
+}
+
+/** What every item may carry: warnings about parts of it that could not be shown (e.g. an unresolved drug). */
+export interface ItemBase {
+  warnings?: SectionWarning[];
+}
+
+export interface ObservationComponent {
+  code: Coding;
+  value: number | null;
+  valueText?: string | null;
+  unit: string | null;
 }
 
 export interface PatientDemographics {
@@ -32,8 +60,12 @@ export interface AllergyReaction {
   description: string | null;
 }
 
-export interface Allergy {
+export interface Allergy extends ItemBase {
   id: string;
+  criticality: 'LOW' | 'HIGH' | 'UNABLE_TO_ASSESS' | null;
+  verificationStatus: 'UNCONFIRMED' | 'CONFIRMED' | 'REFUTED' | 'ENTERED_IN_ERROR' | null;
+  type: 'ALLERGY' | 'INTOLERANCE' | null;
+  lastOccurrence: string | null;
   code: Coding;
   clinicalStatus: 'ACTIVE' | 'RESOLVED';
   category: 'MEDICATION' | 'FOOD' | 'ENVIRONMENT' | 'OTHER' | null;
@@ -52,8 +84,17 @@ export interface MedicationIssue {
   issueNumber: number | null;
 }
 
-export interface Medication {
+export interface Medication extends ItemBase {
   id: string;
+  patientInstructions: string | null;
+  pharmacyNotes: string | null;
+  /** Authorised repeats (MedicationRequest.dispenseRequest.numberOfRepeatsAllowed). */
+  repeatsAllowed: number | null;
+  /** Issues made so far under this authorisation. */
+  repeatsIssued: number | null;
+  supplyDuration: Quantity | null;
+  reviewDate: string | null;
+  lastIssueDate: string | null;
   medication: Coding;
   dosageText: string | null;
   quantityText: string | null;
@@ -65,8 +106,16 @@ export interface Medication {
   prescriber: PersonRef | null;
 }
 
-export interface Problem {
+export interface ProblemRelation {
+  type: 'PARENT' | 'CHILD' | 'SIBLING';
+  problemId: string;
+}
+
+export interface Problem extends ItemBase {
   id: string;
+  relatedProblems: ProblemRelation[];
+  /** Clinical items the problem is linked to (medications, observations, consultations...). */
+  linkedItems: ItemLink[];
   code: Coding;
   status: 'ACTIVE' | 'INACTIVE';
   significance: 'MAJOR' | 'MINOR' | null;
@@ -75,8 +124,17 @@ export interface Problem {
   note: string | null;
 }
 
-export interface Immunisation {
+export interface Immunisation extends ItemBase {
   id: string;
+  /** The vaccination procedure recorded (GP Connect's VaccinationProcedure extension). */
+  procedure: Coding | null;
+  batchNumber: string | null;
+  expiryDate: string | null;
+  manufacturer: string | null;
+  site: Coding | null;
+  route: Coding | null;
+  dose: Quantity | null;
+  seriesDoses: number | null;
   vaccine: Coding;
   date: string | null;
   given: boolean;
@@ -88,10 +146,31 @@ export interface Immunisation {
 export interface ConsultationEntry {
   heading: string;
   text: string;
+  /** The entry's clinical code, when the item has one. */
+  code?: Coding | null;
+  /** The record item behind the entry. */
+  item?: ItemLink | null;
+  components?: ObservationComponent[];
 }
 
-export interface Consultation {
+export interface ConsultationHeading {
+  title: string;
+  entries: ConsultationEntry[];
+}
+
+export interface ConsultationTopic {
+  title: string | null;
+  /** The problem the topic is about, when linked. */
+  problem: ItemLink | null;
+  headings: ConsultationHeading[];
+}
+
+export interface Consultation extends ItemBase {
   id: string;
+  /** consultation -> topics -> headings -> entries, in the clinical system's order. */
+  topics: ConsultationTopic[];
+  participants: PersonRef[];
+  durationMinutes: number | null;
   date: string | null;
   type: string | null;
   practitioner: PersonRef | null;
@@ -107,6 +186,7 @@ export interface ReferenceRange {
 
 export interface TestResult {
   id: string;
+  components: ObservationComponent[];
   code: Coding;
   value: number | null;
   valueText: string | null;
@@ -116,8 +196,12 @@ export interface TestResult {
   comment: string | null;
 }
 
-export interface Investigation {
+export interface Investigation extends ItemBase {
   id: string;
+  issuedDate: string | null;
+  performer: PersonRef | null;
+  requester: PersonRef | null;
+  clinicalIndication: Coding | null;
   date: string | null;
   code: Coding;
   status: string | null;
@@ -125,7 +209,7 @@ export interface Investigation {
   results: TestResult[];
 }
 
-export interface Referral {
+export interface Referral extends ItemBase {
   id: string;
   date: string | null;
   reason: Coding | null;
@@ -136,17 +220,17 @@ export interface Referral {
   note: string | null;
 }
 
-export interface Observation {
+export interface Observation extends ItemBase {
   id: string;
   date: string | null;
   code: Coding;
   value: number | null;
   valueText: string | null;
   unit: string | null;
-  components: Array<{ code: Coding; value: number | null; unit: string | null }>;
+  components: ObservationComponent[];
 }
 
-export interface DiaryEntry {
+export interface DiaryEntry extends ItemBase {
   id: string;
   plannedDate: string | null;
   code: Coding;

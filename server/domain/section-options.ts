@@ -23,8 +23,10 @@ export function applySectionOptions<S extends Section>(section: S, items: Sectio
         if (options.from && m.endDate && m.endDate < options.from) return false;
         return true;
       }
-      case 'PROBLEMS':
-        return !options.problemStatus || (item as SectionItems['PROBLEMS']).status === options.problemStatus;
+      case 'PROBLEMS': {
+        const p = item as SectionItems['PROBLEMS'];
+        return (!options.problemStatus || p.status === options.problemStatus) && (!options.problemSignificance || p.significance === options.problemSignificance);
+      }
       case 'IMMUNISATIONS':
         return options.includeNotGiven !== false || (item as SectionItems['IMMUNISATIONS']).given;
       case 'CONSULTATIONS':
@@ -32,12 +34,18 @@ export function applySectionOptions<S extends Section>(section: S, items: Sectio
       case 'REFERRALS':
       case 'UNCATEGORISED':
         return inRange((item as { date: string | null }).date, options);
-      case 'DIARY_ENTRIES':
-        return true;
+      case 'DIARY_ENTRIES': {
+        const planned = (item as SectionItems['DIARY_ENTRIES']).plannedDate;
+        return !options.diaryBefore || (planned !== null && planned.slice(0, 10) <= options.diaryBefore);
+      }
     }
     return true;
   };
-  const kept = items.filter(keep);
+  let kept = items.filter(keep);
+  if (section === 'CONSULTATIONS' && options.mostRecent !== undefined) {
+    const newestFirst = [...(kept as SectionItems['CONSULTATIONS'][])].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+    kept = newestFirst.slice(0, options.mostRecent) as SectionItems[S][];
+  }
   if (section === 'MEDICATIONS' && options.includeIssues === false) {
     return (kept as SectionItems['MEDICATIONS'][]).map((m) => ({ ...m, issues: [] })) as unknown as SectionItems[S][];
   }

@@ -1,5 +1,6 @@
 // Record sections and what a section answer means. Clinical safety: an empty list is never
 // ambiguous, so every section answer carries one of these statuses.
+import type { Coding } from './clinical-record.js';
 
 export const SECTIONS = [
   'ALLERGIES',
@@ -31,12 +32,32 @@ export type SectionStatus = (typeof SECTION_STATUSES)[number];
 export interface SectionWarning {
   code: string;
   message: string;
+  /** The listed resource the warning is about (e.g. an item that could not be shown), when there is one. */
+  resourceType?: string | null;
+  resourceId?: string | null;
+}
+
+/**
+ * A section-level fact that is not an item of the section: an assertion of absence ("no known
+ * allergy"), which software counting allergies must not count, or a record of consent or dissent
+ * to immunisation.
+ */
+export interface RecordAssertion {
+  id: string;
+  kind: 'NO_KNOWN' | 'IMMUNISATION_STATUS';
+  code: Coding;
+  date: string | null;
+  note: string | null;
 }
 
 export interface SectionAnswer<T> {
   status: SectionStatus;
   items: T[];
   warnings: SectionWarning[];
+  /** Section-level facts that are not items (absent means none). */
+  assertions?: RecordAssertion[];
+  /** Notes the clinical system attached to the section as a whole (e.g. GP Connect's List.note). */
+  notes?: string[];
 }
 
 export function notSupplied<T>(): SectionAnswer<T> {
@@ -65,7 +86,41 @@ export interface SectionOptions {
   problemStatus?: 'ACTIVE' | 'INACTIVE';
   /** IMMUNISATIONS: include immunisations recorded as not given (default true). */
   includeNotGiven?: boolean;
+  /** PROBLEMS: restrict to MAJOR or MINOR significance. */
+  problemSignificance?: 'MAJOR' | 'MINOR';
+  /** IMMUNISATIONS: include consent and dissent records (default true, as in GP Connect). */
+  includeStatus?: boolean;
+  /** CONSULTATIONS: only the N most recent (not combinable with from/to). */
+  mostRecent?: number;
+  /** DIARY_ENTRIES: entries planned on or before this ISO date (today or later). */
+  diaryBefore?: string;
   /** MEDICATIONS, CONSULTATIONS, INVESTIGATIONS, REFERRALS, UNCATEGORISED: ISO dates, inclusive. */
   from?: string;
   to?: string;
+}
+
+/** Today's calendar date in England, where GP Connect providers read date-only parameters. */
+export const englandToday = (now: Date = new Date()) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+
+/**
+ * Why a section's options cannot be asked (GP Connect's rules, applied to every connector so the
+ * API answers alike): search periods lie in the past, the diary search date does not, and "most
+ * recent" is not combined with a period. Null when acceptable.
+ */
+export function sectionOptionsProblem(section: Section, options: SectionOptions, today: string = englandToday()): OptionsProblem | null {
+  const range = (message: string): OptionsProblem => ({ code: 'INVALID_DATE_RANGE', message });
+  if (options.from && options.to && options.from > options.to) return range('"from" must not be after "to".');
+  if (options.from && options.from > today) return range('"from" must not be in the future.');
+  if (options.to && options.to > today && section !== 'MEDICATIONS') return range('"to" must not be in the future: the record holds nothing later than today.');
+  if (options.diaryBefore && options.diaryBefore < today) return range('"before" must be today or later.');
+  const bad = (message: string): OptionsProblem => ({ code: 'BAD_USER_INPUT', message });
+  if (options.mostRecent !== undefined && (options.from || options.to)) return bad('"mostRecent" cannot be combined with "from" or "to".');
+  if (options.mostRecent !== undefined && (!Number.isInteger(options.mostRecent) || options.mostRecent < 1 || options.mostRecent > 1000)) return bad('"mostRecent" must be between 1 and 1000.');
+  return null;
+}
+
+export interface OptionsProblem {
+  code: 'INVALID_DATE_RANGE' | 'BAD_USER_INPUT';
+  message: string;
 }

@@ -65,12 +65,19 @@ export class TypedError {
 export const typedError = (typename: ErrorTypeName, code: ErrorCode, message?: string) =>
   new TypedError(typename, code, message ?? ERROR_TYPES[typename]);
 
-export const fromConnectorError = (error: ConnectorError): TypedError =>
-  error.code === 'PATIENT_NOT_FOUND'
-    ? typedError('PatientNotFound', 'PATIENT_NOT_FOUND', error.message)
-    : error.code === 'INVALID_NHS_NUMBER'
-      ? typedError('InvalidNhsNumber', 'INVALID_NHS_NUMBER', error.message)
-      : typedError('ClinicalSystemError', error.code, error.message);
+/**
+ * A connector failure as a typed error that is a member of the field's result union: `members` are
+ * the union's error types. A specific type (PatientNotFound, InvalidNhsNumber) is used only where
+ * the union has it; otherwise ClinicalSystemError carries the same code, so a provider's refusal
+ * can never be a type the field cannot return.
+ */
+export function fromConnectorError(error: ConnectorError, members: readonly ErrorTypeName[] = ['ClinicalSystemError']): TypedError {
+  const specific: ErrorTypeName | null = error.code === 'PATIENT_NOT_FOUND' ? 'PatientNotFound' : error.code === 'INVALID_NHS_NUMBER' ? 'InvalidNhsNumber' : null;
+  return specific && members.includes(specific) ? typedError(specific, error.code, error.message) : typedError('ClinicalSystemError', error.code, error.message);
+}
+
+/** Error types every field answered by a clinical system can return for a patient. */
+export const PATIENT_READ_ERRORS = ['InvalidNhsNumber', 'PatientNotFound', 'ClinicalSystemError'] as const satisfies readonly ErrorTypeName[];
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', { values: ERROR_CODES });
 

@@ -6,7 +6,7 @@ import type { GraphQLContext } from '../context.js';
 import { settle } from '../loaders.js';
 import { PATIENT_NOT_AVAILABLE, isPatientLookupOpen } from '../patient-lookups.js';
 import { ConnectorError } from '../systems/types.js';
-import { errorRefs, fromConnectorError, resolveResultType, typedError, type TypedError } from './errors.js';
+import { errorRefs, fromConnectorError, PATIENT_READ_ERRORS, resolveResultType, typedError, type TypedError } from './errors.js';
 import { prefetchSelectedSections } from './record-sections.js';
 import { PatientType, PracticeType, type PatientNode } from './refs.js';
 
@@ -69,7 +69,7 @@ builder.queryField('patient', (t) =>
       const pending = settle(ctx.loaders.demographics.load(located));
       prefetchSelectedSections(ctx, located, info); // same tick: one read for the whole record
       const demographics = await pending;
-      if (demographics instanceof ConnectorError) return fromConnectorError(demographics);
+      if (demographics instanceof ConnectorError) return fromConnectorError(demographics, PATIENT_READ_ERRORS);
       if (!demographics) return notAvailable();
       return { ...located, demographics };
     },

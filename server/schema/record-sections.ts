@@ -5,7 +5,7 @@ import { GraphQLError, Kind, getArgumentValues, type GraphQLObjectType, type Gra
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import type { SectionItem } from '../domain/clinical-record.js';
-import { SECTION_STATUSES, unavailable, type Section, type SectionAnswer, type SectionOptions, type SectionWarning } from '../domain/sections.js';
+import { SECTION_STATUSES, sectionOptionsProblem, unavailable, type RecordAssertion, type Section, type SectionAnswer, type SectionOptions } from '../domain/sections.js';
 import { settle } from '../loaders.js';
 import { ConnectorError } from '../systems/types.js';
 import * as items from './clinical-items.js';
@@ -15,20 +15,34 @@ const PATIENT_TYPE_NAME = 'Patient';
 
 const SectionStatusEnum = builder.enumType('SectionStatus', {
   description:
-    'RECORDED: items returned. NOTHING_RECORDED: the system supplies this section and holds nothing. ' +
+    'RECORDED: items (or section-level assertions) returned. NOTHING_RECORDED: the system supplies this section and holds nothing. ' +
     'NOT_SUPPLIED: this principal system does not supply the section. WITHHELD: items exist but are withheld. ' +
-    'UNAVAILABLE: the system could not answer now; this says nothing about the record.',
+    'UNAVAILABLE: the system could not answer now, or listed content could not be shown (see warnings); this says nothing about what is absent.',
   values: SECTION_STATUSES,
 });
 
-const WarningType = builder.objectRef<SectionWarning>('SectionWarning').implement({
-  fields: (t) => ({ code: t.exposeString('code'), message: t.exposeString('message') }),
+const AssertionKindEnum = builder.enumType('RecordAssertionKind', {
+  description: 'NO_KNOWN: a coded assertion of absence (e.g. "no known drug allergy"). IMMUNISATION_STATUS: consent or dissent to an immunisation.',
+  values: ['NO_KNOWN', 'IMMUNISATION_STATUS'] as const,
+});
+
+const AssertionType = builder.objectRef<RecordAssertion>('RecordAssertion').implement({
+  description: 'A section-level fact that is not an item of the section, so software counting items does not count it.',
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    kind: t.field({ type: AssertionKindEnum, resolve: (a) => a.kind }),
+    code: t.field({ type: items.CodingType, resolve: (a) => a.code }),
+    date: t.field({ type: 'Date', nullable: true, resolve: (a) => a.date }),
+    note: t.exposeString('note', { nullable: true }),
+  }),
 });
 
 const RecordSection = builder.interfaceRef<SectionAnswer<SectionItem>>('RecordSection').implement({
   fields: (t) => ({
     status: t.field({ type: SectionStatusEnum, resolve: (s) => s.status }),
-    warnings: t.field({ type: [WarningType], resolve: (s) => s.warnings }),
+    warnings: t.field({ type: [items.WarningType], resolve: (s) => s.warnings }),
+    assertions: t.field({ type: [AssertionType], description: 'Section-level facts: "no known" assertions, immunisation consent or dissent.', resolve: (s) => s.assertions ?? [] }),
+    notes: t.stringList({ description: 'Notes the clinical system attached to the section as a whole.', resolve: (s) => s.notes ?? [] }),
   }),
 });
 
@@ -58,12 +72,10 @@ function sectionKey(patient: PatientNode, section: Section, options: SectionOpti
   return { practice: patient.practice, nhsNumber: patient.nhsNumber, section, options: defined };
 }
 
-const invalidPeriod = (options: SectionOptions) => Boolean(options.from && options.to && options.from > options.to);
-
 async function loadSection(ctx: GraphQLContext, patient: PatientNode, section: Section, options: SectionOptions): Promise<SectionAnswer<SectionItem>> {
-  if (invalidPeriod(options)) {
-    throw new GraphQLError('"from" must not be after "to".', { extensions: { code: 'BAD_USER_INPUT' } });
-  }
+  // Checked before any clinical system is asked; GP Connect providers refuse these requests.
+  const problem = sectionOptionsProblem(section, options);
+  if (problem) throw new GraphQLError(problem.message, { extensions: { code: problem.code } });
   const answer = await settle(ctx.loaders.section.load(sectionKey(patient, section, options)));
   if (answer instanceof ConnectorError) return unavailable(answer.code, answer.message);
   return answer;
@@ -77,13 +89,16 @@ const flag = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fa
 const SECTION_FIELDS: Record<string, (a: Args) => { section: Section; options: SectionOptions }> = {
   allergies: (a) => ({ section: 'ALLERGIES', options: { includeResolved: flag(a.includeResolved, false) } }),
   medications: (a) => ({ section: 'MEDICATIONS', options: { includeIssues: flag(a.includeIssues, true), from: date(a.from), to: date(a.to) } }),
-  problems: (a) => ({ section: 'PROBLEMS', options: { problemStatus: (a.status ?? undefined) as SectionOptions['problemStatus'] } }),
-  immunisations: (a) => ({ section: 'IMMUNISATIONS', options: { includeNotGiven: flag(a.includeNotGiven, true) } }),
-  consultations: (a) => ({ section: 'CONSULTATIONS', options: { from: date(a.from), to: date(a.to) } }),
+  problems: (a) => ({
+    section: 'PROBLEMS',
+    options: { problemStatus: (a.status ?? undefined) as SectionOptions['problemStatus'], problemSignificance: (a.significance ?? undefined) as SectionOptions['problemSignificance'] },
+  }),
+  immunisations: (a) => ({ section: 'IMMUNISATIONS', options: { includeNotGiven: flag(a.includeNotGiven, true), includeStatus: flag(a.includeStatus, true) } }),
+  consultations: (a) => ({ section: 'CONSULTATIONS', options: { from: date(a.from), to: date(a.to), mostRecent: typeof a.mostRecent === 'number' ? a.mostRecent : undefined } }),
   investigations: (a) => ({ section: 'INVESTIGATIONS', options: { from: date(a.from), to: date(a.to) } }),
   referrals: (a) => ({ section: 'REFERRALS', options: { from: date(a.from), to: date(a.to) } }),
   uncategorised: (a) => ({ section: 'UNCATEGORISED', options: { from: date(a.from), to: date(a.to) } }),
-  diaryEntries: () => ({ section: 'DIARY_ENTRIES', options: {} }),
+  diaryEntries: (a) => ({ section: 'DIARY_ENTRIES', options: { diaryBefore: date(a.before) } }),
 };
 
 const resolveSection = (field: string) => (p: PatientNode, a: Args, ctx: GraphQLContext) => {
@@ -120,7 +135,7 @@ export function prefetchSelectedSections(ctx: GraphQLContext, patient: PatientNo
   for (const node of info.fieldNodes) {
     for (const { field, args } of selectedSections(info, node.selectionSet?.selections ?? [])) {
       const { section, options } = SECTION_FIELDS[field]!(args);
-      if (invalidPeriod(options)) continue;
+      if (sectionOptionsProblem(section, options)) continue;
       ctx.loaders.section.load(sectionKey(patient, section, options)).catch(() => {}); // the field reports it
     }
   }
@@ -158,16 +173,25 @@ builder.objectFields(PatientType, (t) => {
     problems: t.field({
       type: Sections.PROBLEMS,
       nullable: true,
-      args: { status: t.arg({ type: items.ProblemStatusEnum, required: false }) },
+      args: { status: t.arg({ type: items.ProblemStatusEnum, required: false }), significance: t.arg({ type: items.SignificanceEnum, required: false }) },
       resolve: resolveSection('problems'),
     }),
     immunisations: t.field({
       type: Sections.IMMUNISATIONS,
       nullable: true,
-      args: { includeNotGiven: t.arg.boolean({ defaultValue: true }) },
+      args: {
+        includeNotGiven: t.arg.boolean({ defaultValue: true }),
+        includeStatus: t.arg.boolean({ defaultValue: true, description: 'Include consent and dissent records (as assertions).' }),
+      },
       resolve: resolveSection('immunisations'),
     }),
-    consultations: dated('consultations', Sections.CONSULTATIONS, 'Consultations with their headings and text.'),
+    consultations: t.field({
+      type: Sections.CONSULTATIONS,
+      nullable: true,
+      description: 'Consultations with their topics, headings and entries. Either a period or mostRecent.',
+      args: { ...period, mostRecent: t.arg.int({ required: false, description: 'Only the N most recent consultations.' }) },
+      resolve: resolveSection('consultations'),
+    }),
     investigations: dated('investigations', Sections.INVESTIGATIONS, 'Investigations (e.g. pathology) with results, units and reference ranges.'),
     referrals: dated('referrals', Sections.REFERRALS, 'Outbound referrals.'),
     uncategorised: dated('uncategorised', Sections.UNCATEGORISED, 'Uncategorised observations such as blood pressure and weight.'),
@@ -175,6 +199,7 @@ builder.objectFields(PatientType, (t) => {
       type: Sections.DIARY_ENTRIES,
       nullable: true,
       description: 'Planned care: recalls, reviews and reminders.',
+      args: { before: t.arg({ type: 'Date', required: false, description: 'Only entries planned on or before this date (today or later).' }) },
       resolve: resolveSection('diaryEntries'),
     }),
   };

@@ -3,7 +3,7 @@ import { builder } from '../builder.js';
 import { slotSearchRangeProblem, type Appointment, type Slot } from '../domain/scheduling.js';
 import { settle } from '../loaders.js';
 import { ConnectorError } from '../systems/types.js';
-import { errorRefs, fromConnectorError, resolveResultType, typedError } from './errors.js';
+import { errorRefs, fromConnectorError, PATIENT_READ_ERRORS, resolveResultType, typedError } from './errors.js';
 import { PatientType, PracticeType } from './refs.js';
 
 const SlotStatusEnum = builder.enumType('SlotStatus', { values: ['FREE', 'BUSY'] as const });
@@ -51,7 +51,8 @@ const SlotsResult = builder.unionType('SlotsResult', {
   resolveType: resolveResultType('SlotList'),
 });
 const AppointmentsResult = builder.unionType('AppointmentsResult', {
-  types: [AppointmentList, errorRefs.InvalidDateRange, errorRefs.ClinicalSystemError],
+  // A provider may refuse a patient's appointments search with PATIENT_NOT_FOUND or INVALID_NHS_NUMBER.
+  types: [AppointmentList, errorRefs.InvalidDateRange, ...PATIENT_READ_ERRORS.map((name) => errorRefs[name])],
   resolveType: resolveResultType('AppointmentList'),
 });
 
@@ -88,7 +89,7 @@ builder.objectField(PatientType, 'appointments', (t) =>
         return typedError('InvalidDateRange', 'INVALID_DATE_RANGE', `to must be after from, at most ${MAX_APPOINTMENT_RANGE_DAYS} days later`);
       }
       const appointments = await settle(ctx.loaders.appointments.load({ ...patient, from, to }));
-      return appointments instanceof ConnectorError ? fromConnectorError(appointments) : { appointments };
+      return appointments instanceof ConnectorError ? fromConnectorError(appointments, PATIENT_READ_ERRORS) : { appointments };
     },
   }),
 );

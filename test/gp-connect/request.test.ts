@@ -90,7 +90,7 @@ describe.each(await availableBackends())('GP Connect requests (%s)', (backend) =
       reason_for_request: 'directcare',
       requested_scope: 'patient/*.read',
       requesting_device: { resourceType: 'Device', identifier: [{ system: 'https://fhir.nhs.uk/Id/accredited-system', value: OUR_ASID }], model: 'GP Open Integration' },
-      requesting_organization: { resourceType: 'Organization', identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: GP_PRACTICE.odsCode }] },
+      requesting_organization: { resourceType: 'Organization', identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: GP_PRACTICE.odsCode }], name: GP_PRACTICE.name },
       requesting_practitioner: {
         resourceType: 'Practitioner',
         id: GP_CLINICIAN,
@@ -158,23 +158,52 @@ describe.each(await availableBackends())('GP Connect requests (%s)', (backend) =
     ]);
   });
 
-  it('maps every section option to its GP Connect parameter', async () => {
+  it('maps every section option to its GP Connect parameter, splitting combinations the specification forbids', async () => {
     await estate.app.gql(
       `{ patient(nhsNumber: "${JANE}") { ... on Patient {
-          problems(status: ACTIVE) { status } immunisations(includeNotGiven: false) { status }
+          problems(status: ACTIVE, significance: MAJOR) { status } immunisations(includeNotGiven: false, includeStatus: false) { status }
           consultations(from: "2019-01-01") { status } referrals(to: "2019-12-31") { status }
-          uncategorised(from: "2019-01-25", to: "2019-06-25") { status } } } }`,
+          uncategorised(from: "2019-01-25", to: "2019-06-25") { status } diaryEntries(before: "2099-01-01") { status } } } }`,
       {},
       clinician,
     );
-    const [post] = posts() as [RecordedRequest];
-    expect((post.body as { parameter: unknown[] }).parameter.slice(1)).toEqual([
-      { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'active' }] },
-      { name: 'includeImmunisations', part: [{ name: 'includeNotGiven', valueBoolean: false }] },
-      { name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: '2019-01-01' } }] },
-      { name: 'includeReferrals', part: [{ name: 'referralSearchPeriod', valuePeriod: { end: '2019-12-31' } }] },
-      { name: 'includeUncategorisedData', part: [{ name: 'uncategorisedDataSearchPeriod', valuePeriod: { start: '2019-01-25', end: '2019-06-25' } }] },
-    ]);
+    const bodies = posts().map((p) => (p.body as { parameter: Array<{ name: string; part?: Array<{ name: string }> }> }).parameter.slice(1));
+    expect(bodies.flat()).toEqual(
+      expect.arrayContaining([
+        { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'active' }, { name: 'filterSignificance', valueCode: 'major' }] },
+        { name: 'includeImmunisations', part: [{ name: 'includeNotGiven', valueBoolean: false }, { name: 'includeStatus', valueBoolean: false }] },
+        { name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: '2019-01-01' } }] },
+        { name: 'includeReferrals', part: [{ name: 'referralSearchPeriod', valuePeriod: { end: '2019-12-31' } }] },
+        { name: 'includeUncategorisedData', part: [{ name: 'uncategorisedDataSearchPeriod', valuePeriod: { start: '2019-01-25', end: '2019-06-25' } }] },
+        { name: 'includeDiaryEntries', part: [{ name: 'diaryEntriesSearchDate', valueDate: '2099-01-01' }] },
+      ]),
+    );
+    expect(bodies.flat()).toHaveLength(6);
+    // No body pairs consultations or problems with a part parameter the specification forbids next to them.
+    const forbiddenWithProblems = ['medicationSearchFromDate', 'uncategorisedDataSearchPeriod', 'referralSearchPeriod', 'diaryEntriesSearchDate', 'includeNotGiven', 'includeStatus'];
+    const forbiddenWithConsultations = [...forbiddenWithProblems, 'filterStatus', 'filterSignificance'];
+    for (const body of bodies) {
+      const parts = body.flatMap((p) => (p.part ?? []).map((x) => x.name));
+      if (body.some((p) => p.name === 'includeConsultations')) expect(parts.filter((n) => forbiddenWithConsultations.includes(n))).toEqual([]);
+      if (body.some((p) => p.name === 'includeProblems')) expect(parts.filter((n) => forbiddenWithProblems.includes(n))).toEqual([]);
+    }
+    expect(bodies).toHaveLength(3);
+  });
+
+  it('asks for the most recent consultations, and refuses periods the specification forbids before asking', async () => {
+    await estate.app.gql(`{ patient(nhsNumber: "${JANE}") { ... on Patient { consultations(mostRecent: 3) { status } } } }`, {}, clinician);
+    expect((posts()[0]!.body as { parameter: unknown[] }).parameter.slice(1)).toEqual([{ name: 'includeConsultations', part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 3 }] }]);
+    estate.provider.requests.length = 0;
+    for (const [field, code] of [
+      ['consultations(to: "2099-01-01")', 'INVALID_DATE_RANGE'],
+      ['uncategorised(from: "2099-01-01")', 'INVALID_DATE_RANGE'],
+      ['diaryEntries(before: "2001-01-01")', 'INVALID_DATE_RANGE'],
+      ['consultations(from: "2019-01-01", mostRecent: 2)', 'BAD_USER_INPUT'],
+    ] as const) {
+      const response = await estate.app.gql(`{ patient(nhsNumber: "${JANE}") { ... on Patient { ${field} { status } } } }`, {}, clinician);
+      expect(response.errors?.map((e) => (e.extensions as { code: string }).code)).toEqual([code]);
+    }
+    expect(posts()).toHaveLength(0);
   });
 
   it('asks again, not twice in one body, when the same section is selected with different options', async () => {

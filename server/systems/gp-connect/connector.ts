@@ -28,7 +28,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 export function gpConnectConnector(options: GpConnectOptions): ClinicalSystemConnector {
   const settings = settingsOf(options);
   const findPatient = patientLookup(settings);
-  const contextFor = (practice: PracticeRecord, meta: RequestMeta): CallContext => ({ settings, endpoint: endpointOf(practice), meta });
+  const contextFor = (practice: PracticeRecord, meta: RequestMeta): CallContext => ({ settings, endpoint: endpointOf(practice), meta, practice: { odsCode: practice.odsCode, name: practice.name } });
 
   /** One $gpc.getstructuredrecord call for one patient: an answer (or error) per ask. */
   async function structuredRecord(ctx: CallContext, nhsNumber: string, asks: readonly SectionRequest[]): Promise<Array<AnySectionAnswer | ConnectorError>> {

@@ -80,8 +80,18 @@ export function codingOf(concept: unknown, preferredSystems: readonly string[] =
     .find((c) => c !== undefined);
   const chosen = preferred ?? codings[0];
   const text = str(cc.text);
-  if (!chosen) return text ? { system: '', code: '', display: text } : null;
-  return { system: str(chosen.system) ?? '', code: str(chosen.code) ?? '', display: str(chosen.display) ?? text ?? '' };
+  if (!chosen) return text ? { system: '', code: '', display: text, originalTerm: text } : null;
+  const display = str(chosen.display) ?? text ?? '';
+  return { system: str(chosen.system) ?? '', code: str(chosen.code) ?? '', display, originalTerm: text ?? descriptionDisplay(chosen) ?? display };
+}
+
+/** The SNOMED CT description the clinician chose (Extension-coding-sctdescid's DescriptionDisplay). */
+export function descriptionDisplay(coding: Resource | undefined): string | undefined {
+  return extensions(coding, 'coding-sctdescid')
+    .flatMap((e) => objects(e.extension))
+    .filter((e) => e.url === 'descriptionDisplay' || e.url === 'DescriptionDisplay')
+    .map((e) => str(e.valueString))
+    .find((v) => v !== undefined);
 }
 
 /** Concept text for free-text fields: text, else the first coding's display. */

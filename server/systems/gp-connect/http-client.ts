@@ -31,6 +31,8 @@ export interface CallContext {
   settings: Settings;
   endpoint: Endpoint;
   meta: RequestMeta;
+  /** The practice being asked: names the caller's organisation when the caller is that practice. */
+  practice?: { odsCode: string; name: string };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,8 +41,11 @@ const BACKOFF_MS = [100, 300];
 const FHIR_JSON = /^application\/(fhir\+json|json\+fhir|json)\s*(;|$)/i;
 
 /** The organisation named in the JWT: the caller's own, else the platform's; never invented. */
-function requestingOrganisation(ctx: CallContext): Organisation | { odsCode: string } {
-  if (ctx.meta.organisationOds) return { odsCode: ctx.meta.organisationOds };
+function requestingOrganisation(ctx: CallContext): Organisation {
+  const ods = ctx.meta.organisationOds;
+  // requesting_organization always carries a name: the practice's own when the caller is that
+  // practice, else the ODS code itself (the one name we know for certain).
+  if (ods) return { odsCode: ods, name: ctx.practice?.odsCode === ods ? ctx.practice.name : ods };
   if (ctx.settings.platformOrganisation) return ctx.settings.platformOrganisation;
   throw new ConnectorError('NOT_SUPPORTED', 'GP Connect requests need a requesting organisation; none is configured for this caller.');
 }

@@ -21,7 +21,7 @@ export interface ClaimsInput {
   scope: RequestedScope;
   meta: RequestMeta;
   asid: string;
-  organisation: Organisation | { odsCode: string; name?: undefined };
+  organisation: Organisation;
   now: Date;
 }
 
@@ -51,7 +51,7 @@ export function gpConnectClaims(input: ClaimsInput): Record<string, unknown> {
     requesting_organization: {
       resourceType: 'Organization',
       identifier: [{ system: ODS_SYSTEM, value: input.organisation.odsCode }],
-      ...(input.organisation.name ? { name: input.organisation.name } : {}),
+      name: input.organisation.name,
     },
     requesting_practitioner: {
       resourceType: 'Practitioner',

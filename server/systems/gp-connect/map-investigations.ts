@@ -1,7 +1,7 @@
 // DiagnosticReport -> Observation (test group -> test results) + Specimen -> Investigation.
 import type { Coding, Investigation, TestResult } from '../../domain/clinical-record.js';
-import { conceptText, firstDate, num, obj, objects, str, type Resource } from './fhir.js';
-import { clinicalCode, idOf, type ItemMapper, type MapContext } from './map-context.js';
+import { conceptText, fhirDate, firstDate, num, obj, objects, str, type Resource } from './fhir.js';
+import { clinicalCode, componentsOf, idOf, personOrWarn, resolveOrWarn, type ItemMapper, type MapContext } from './map-context.js';
 
 /** GP Connect fixes DiagnosticReport.code to this generic concept; the test itself is named elsewhere. */
 const GENERIC_REPORT_CODE = '721981007';
@@ -30,6 +30,7 @@ function testResult(observation: Resource, code: Coding): TestResult {
     referenceRange: range && (low !== undefined || high !== undefined || rangeText) ? { low: low ?? null, high: high ?? null, text: rangeText ?? null } : null,
     interpretation: interpretation ? (conceptText(interpretation) ?? str(objects(interpretation.coding)[0]?.code) ?? null) : null,
     comment: str(observation.comment) ?? null,
+    components: componentsOf(observation),
   };
 }
 
@@ -39,11 +40,12 @@ function leafResults(observation: Resource, ctx: MapContext, depth: number, seen
   seen.add(observation);
   const members = objects(observation.related)
     .filter((r) => r.type === 'has-member')
-    .map((r) => ctx.index.resolve(r.target, ctx.list))
+    .map((r) => resolveOrWarn(r.target, ctx, 'test result'))
     .filter((m): m is Resource => m !== undefined && m.resourceType === 'Observation');
   if (members.length > 0 && depth < MAX_GROUP_DEPTH) return members.flatMap((m) => leafResults(m, ctx, depth + 1, seen));
   const code = clinicalCode(observation.code);
-  const hasValue = observation.valueQuantity !== undefined || observation.valueString !== undefined || observation.valueCodeableConcept !== undefined;
+  const hasValue =
+    observation.valueQuantity !== undefined || observation.valueString !== undefined || observation.valueCodeableConcept !== undefined || observation.component !== undefined;
   return code && (hasValue || observation.comment !== undefined || members.length === 0) ? [testResult(observation, code)] : [];
 }
 
@@ -51,10 +53,10 @@ export const investigationMapper: ItemMapper<'INVESTIGATIONS'> = {
   types: ['DiagnosticReport'],
   map(report, ctx): Investigation | null {
     const results = objects(report.result)
-      .map((ref) => ctx.index.resolve(ref, ctx.list))
+      .map((ref) => resolveOrWarn(ref, ctx, 'test result'))
       .filter((o): o is Resource => o !== undefined && o.resourceType === 'Observation');
     const reportCode = clinicalCode(report.code);
-    const request = ctx.index.resolve(objects(report.basedOn)[0], ctx.list);
+    const request = resolveOrWarn(objects(report.basedOn)[0], ctx, 'test request');
     // Name the investigation by its single test group, else the request, else the report's own code.
     const groupCode = results.length === 1 && objects(results[0]?.related).some((r) => r.type === 'has-member') ? clinicalCode(results[0]?.code) : null;
     const code = reportCode && reportCode.code !== GENERIC_REPORT_CODE ? reportCode : (groupCode ?? clinicalCode(request?.code) ?? reportCode);
@@ -67,6 +69,10 @@ export const investigationMapper: ItemMapper<'INVESTIGATIONS'> = {
       code,
       status: str(report.status) ?? null,
       specimen: conceptText(specimen?.type),
+      issuedDate: fhirDate(report.issued),
+      performer: personOrWarn(obj(objects(report.performer)[0]?.actor), ctx, 'performing organisation'),
+      requester: personOrWarn(obj(obj(request?.requester)?.agent), ctx, 'requester'),
+      clinicalIndication: clinicalCode(objects(request?.reasonCode)[0]),
       results: results.flatMap((o) => leafResults(o, ctx, 0, seen)),
     };
   },

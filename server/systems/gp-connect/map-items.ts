@@ -1,15 +1,28 @@
-// Problems (Condition), immunisations (Immunization), referrals (ReferralRequest), uncategorised data
+// Problems (Condition), referrals (ReferralRequest), uncategorised data
 // (Observation) and diary entries (ProcedureRequest).
-import type { DiaryEntry, Immunisation, Observation, Problem, Referral } from '../../domain/clinical-record.js';
-import { codingOf, conceptText, extension, fhirDate, firstDate, notesOf, num, obj, objects, pick, str } from './fhir.js';
-import { clinicalCode, idOf, type ItemMapper } from './map-context.js';
+import type { DiaryEntry, Observation, Problem, ProblemRelation, Referral } from '../../domain/clinical-record.js';
+import { conceptText, extension, extensions, fhirDate, firstDate, notesOf, num, obj, objects, pick, str } from './fhir.js';
+import { clinicalCode, componentsOf, idOf, linkOf, type ItemMapper } from './map-context.js';
+
+const RELATIONS: Record<string, ProblemRelation['type']> = { parent: 'PARENT', child: 'CHILD', sibling: 'SIBLING' };
 
 export const problemMapper: ItemMapper<'PROBLEMS'> = {
   types: ['Condition'],
-  map(condition): Problem | null {
+  map(condition, ctx): Problem | null {
     const code = clinicalCode(condition.code);
     if (!code) return null;
     const significance = str(extension(condition, 'ProblemSignificance')?.valueCode);
+    // A related problem header may be absent because of the request's filters, so no warning for it.
+    const relatedProblems = extensions(condition, 'RelatedProblemHeader').flatMap((e) => {
+      const parts = objects(e.extension);
+      const type = pick(RELATIONS, parts.find((p) => p.url === 'type')?.valueCode);
+      const link = linkOf(parts.find((p) => p.url === 'target')?.valueReference, ctx);
+      return type && link ? [{ type, problemId: link.id }] : [];
+    });
+    const linkedItems = extensions(condition, 'RelatedClinicalContent').flatMap((e) => {
+      const link = linkOf(e.valueReference, ctx);
+      return link ? [link] : [];
+    });
     return {
       id: idOf(condition),
       code,
@@ -18,31 +31,8 @@ export const problemMapper: ItemMapper<'PROBLEMS'> = {
       onsetDate: firstDate(condition.onsetDateTime, condition.onsetPeriod),
       endDate: firstDate(condition.abatementDateTime, condition.abatementPeriod),
       note: notesOf(condition),
-    };
-  },
-};
-
-const isNullFlavor = (system: string) => /NullFlavor/i.test(system);
-
-export const immunisationMapper: ItemMapper<'IMMUNISATIONS'> = {
-  types: ['Immunization'],
-  map(immunization): Immunisation | null {
-    // GP Connect records the clinical term in the vaccination-procedure extension and sends the
-    // product in vaccineCode, often as the "UNK" null flavour; then the procedure names the vaccine.
-    const product = clinicalCode(immunization.vaccineCode);
-    const procedure = clinicalCode(extension(immunization, 'VaccinationProcedure')?.valueCodeableConcept);
-    const vaccine = product && !isNullFlavor(product.system) ? product : (procedure ?? product);
-    if (!vaccine) return null;
-    const protocol = objects(immunization.vaccinationProtocol)[0];
-    const explanation = obj(immunization.explanation);
-    return {
-      id: idOf(immunization),
-      vaccine,
-      date: fhirDate(immunization.date),
-      given: immunization.notGiven !== true,
-      doseSequence: num(protocol?.doseSequence) ?? null,
-      reasonNotGiven: codingOf(objects(explanation?.reasonNotGiven)[0]),
-      note: notesOf(immunization),
+      relatedProblems,
+      linkedItems,
     };
   },
 };
@@ -79,11 +69,7 @@ export const observationMapper: ItemMapper<'UNCATEGORISED'> = {
       value: num(quantity?.value) ?? null,
       valueText: str(observation.valueString) ?? conceptText(observation.valueCodeableConcept),
       unit: str(quantity?.unit) ?? str(quantity?.code) ?? null,
-      components: objects(observation.component).flatMap((c) => {
-        const componentCode = clinicalCode(c.code);
-        const q = obj(c.valueQuantity);
-        return componentCode ? [{ code: componentCode, value: num(q?.value) ?? null, unit: str(q?.unit) ?? str(q?.code) ?? null }] : [];
-      }),
+      components: componentsOf(observation),
     };
   },
 };

@@ -1,8 +1,8 @@
 // MedicationStatement + MedicationRequest (intent "plan" = the authorisation, intent "order" = each
 // issue) + Medication -> Medication with its issues.
 import type { Medication, MedicationIssue } from '../../domain/clinical-record.js';
-import { extension, extensions, firstDate, num, obj, objects, pick, str, type BundleIndex, type Resource } from './fhir.js';
-import { clinicalCode, idOf, type ItemMapper, type MapContext } from './map-context.js';
+import { extension, extensions, fhirDate, firstDate, notesOf, num, obj, objects, pick, str, type BundleIndex, type Resource } from './fhir.js';
+import { clinicalCode, idOf, personOrWarn, quantityOf, resolveOrWarn, type ItemMapper, type MapContext } from './map-context.js';
 
 const PRESCRIPTION_TYPES: Record<string, Medication['prescriptionType']> = {
   acute: 'ACUTE',
@@ -61,15 +61,22 @@ function issuesOf(plan: Resource | undefined, ctx: MapContext): MedicationIssue[
 
 function medicationCode(resource: Resource | undefined, ctx: MapContext) {
   if (!resource) return null;
-  const medication = ctx.index.resolve(resource.medicationReference, ctx.list);
+  const medication = resolveOrWarn(resource.medicationReference, ctx, 'medication');
   return clinicalCode(medication?.code) ?? clinicalCode(resource.medicationCodeableConcept);
+}
+
+/** A sub-extension of GP Connect's MedicationRepeatInformation extension. */
+function repeatInformation(plan: Resource | undefined, name: string): unknown {
+  const part = objects(extension(plan, 'MedicationRepeatInformation')?.extension).find((e) => e.url === name);
+  return part?.valuePositiveInt ?? part?.valueUnsignedInt ?? part?.valueInteger ?? part?.valueDateTime ?? part?.valueDate;
 }
 
 export const medicationMapper: ItemMapper<'MEDICATIONS'> = {
   types: ['MedicationStatement'],
   map(statement, ctx): Medication | null {
-    const plan = ctx.index.resolve(objects(statement.basedOn)[0] ?? statement.basedOn, ctx.list);
-    const medication = medicationCode(statement, ctx) ?? medicationCode(plan, ctx);
+    const plan = resolveOrWarn(objects(statement.basedOn)[0] ?? statement.basedOn, ctx, 'authorisation (MedicationRequest)');
+    // The drug is warned about once: the statement's reference, else the plan's.
+    const medication = medicationCode(statement, ctx) ?? medicationCode(plan, { ...ctx, warn: undefined });
     if (!medication) return null;
     const typeCode = extensions(plan, 'PrescriptionType')
       .flatMap((e) => objects(obj(e.valueCodeableConcept)?.coding))
@@ -77,6 +84,8 @@ export const medicationMapper: ItemMapper<'MEDICATIONS'> = {
       .find((c) => c !== undefined);
     const dosage = objects(statement.dosage)[0] ?? objects(plan?.dosageInstruction)[0];
     const period = obj(statement.effectivePeriod);
+    const issues = issuesOf(plan, ctx);
+    const lastIssue = extension(statement, 'LastIssueDate')?.valueDateTime;
     return {
       id: idOf(statement),
       medication,
@@ -86,8 +95,16 @@ export const medicationMapper: ItemMapper<'MEDICATIONS'> = {
       status: pick(STATUSES, statement.status) ?? 'ACTIVE',
       startDate: firstDate(statement.effectiveDateTime, period, plan?.authoredOn),
       endDate: firstDate(period?.end),
-      issues: issuesOf(plan, ctx),
-      prescriber: ctx.index.person(obj(plan?.requester)?.agent) ?? ctx.index.person(plan?.recorder),
+      issues,
+      prescriber: personOrWarn(obj(plan?.requester)?.agent, ctx, 'prescriber') ?? personOrWarn(plan?.recorder, ctx, 'prescriber'),
+      patientInstructions: str(dosage?.patientInstruction) ?? null,
+      // GP Connect carries notes for the pharmacy on the authorisation (MedicationRequest.note).
+      pharmacyNotes: notesOf(plan),
+      repeatsAllowed: num(repeatInformation(plan, 'numberOfRepeatPrescriptionsAllowed')) ?? num(obj(plan?.dispenseRequest)?.numberOfRepeatsAllowed) ?? null,
+      repeatsIssued: num(repeatInformation(plan, 'numberOfRepeatPrescriptionsIssued')) ?? null,
+      supplyDuration: quantityOf(obj(plan?.dispenseRequest)?.expectedSupplyDuration),
+      reviewDate: fhirDate(repeatInformation(plan, 'authorisationExpiryDate')),
+      lastIssueDate: fhirDate(lastIssue) ?? issues.at(-1)?.issueDate ?? null,
     };
   },
 };

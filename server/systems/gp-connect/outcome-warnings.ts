@@ -35,9 +35,10 @@ export function bundleWarnings(outcomes: Resource[], requested: readonly Section
   const bySection = new Map<Section, SectionWarning[]>();
   for (const issue of outcomes.flatMap((o) => objects(o.issue))) {
     const text = [issue.diagnostics, ...list(issue.location), ...list(issue.expression)].filter((v): v is string => typeof v === 'string').join(' ');
-    const named = requested.filter((s) => SECTION_WORDS[s].test(text));
+    // An issue about a section this request did not ask for (e.g. from a split request) is not ours to spread.
+    const naming = (Object.keys(SECTION_WORDS) as Section[]).filter((s) => SECTION_WORDS[s].test(text));
     const warning = warningOf(issue);
-    for (const section of named.length > 0 ? named : requested) {
+    for (const section of naming.length > 0 ? requested.filter((s) => naming.includes(s)) : requested) {
       const warnings = bySection.get(section) ?? [];
       if (!warnings.some((w) => w.code === warning.code)) warnings.push(warning);
       bySection.set(section, warnings);

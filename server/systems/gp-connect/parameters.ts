@@ -27,11 +27,21 @@ export function sectionParameter(section: Section, options: SectionOptions): { n
         ...(options.from ? [{ name: 'medicationSearchFromDate', valueDate: options.from }] : []),
       ]);
     case 'PROBLEMS':
-      return withParts('includeProblems', options.problemStatus ? [{ name: 'filterStatus', valueCode: options.problemStatus.toLowerCase() }] : []);
+      return withParts('includeProblems', [
+        ...(options.problemStatus ? [{ name: 'filterStatus', valueCode: options.problemStatus.toLowerCase() }] : []),
+        ...(options.problemSignificance ? [{ name: 'filterSignificance', valueCode: options.problemSignificance.toLowerCase() }] : []),
+      ]);
     case 'IMMUNISATIONS':
-      return withParts('includeImmunisations', [{ name: 'includeNotGiven', valueBoolean: options.includeNotGiven !== false }]);
+      return withParts('includeImmunisations', [
+        { name: 'includeNotGiven', valueBoolean: options.includeNotGiven !== false },
+        // Sent only when it differs from the provider's default (true).
+        ...(options.includeStatus === false ? [{ name: 'includeStatus', valueBoolean: false }] : []),
+      ]);
     case 'CONSULTATIONS':
-      return withParts('includeConsultations', period('consultationSearchPeriod', options));
+      return withParts('includeConsultations', [
+        ...period('consultationSearchPeriod', options),
+        ...(options.mostRecent !== undefined ? [{ name: 'includeNumberOfMostRecent', valuePositiveInt: options.mostRecent }] : []),
+      ]);
     case 'INVESTIGATIONS':
       return withParts('includeInvestigations', period('investigationSearchPeriod', options));
     case 'REFERRALS':
@@ -39,7 +49,7 @@ export function sectionParameter(section: Section, options: SectionOptions): { n
     case 'UNCATEGORISED':
       return withParts('includeUncategorisedData', period('uncategorisedDataSearchPeriod', options));
     case 'DIARY_ENTRIES':
-      return { name: 'includeDiaryEntries' };
+      return withParts('includeDiaryEntries', options.diaryBefore ? [{ name: 'diaryEntriesSearchDate', valueDate: options.diaryBefore }] : []);
   }
 }
 
@@ -55,13 +65,42 @@ export function structuredRecordParameters(nhsNumber: string, asks: readonly Sec
 }
 
 /**
- * Splits one patient's asks into rounds with each section at most once (a parameter may not repeat),
- * so the usual case, one ask per section, is a single POST.
+ * Part parameters the specification forbids in a request that asks for consultations or problems
+ * ("Not permitted parameter combinations": a filter on one area must not silently narrow the
+ * clinical context of another).
+ */
+const FORBIDDEN_WITH: Partial<Record<Section, ReadonlySet<string>>> = {
+  CONSULTATIONS: new Set([
+    'medicationSearchFromDate',
+    'uncategorisedDataSearchPeriod',
+    'filterSignificance',
+    'filterStatus',
+    'referralSearchPeriod',
+    'diaryEntriesSearchDate',
+    'includeNotGiven',
+    'includeStatus',
+  ]),
+  PROBLEMS: new Set(['medicationSearchFromDate', 'uncategorisedDataSearchPeriod', 'referralSearchPeriod', 'diaryEntriesSearchDate', 'includeNotGiven', 'includeStatus']),
+};
+
+const partNames = (ask: SectionAsk) => (sectionParameter(ask.section, ask.options).part ?? []).map((p) => p.name);
+
+/** Whether two asks may share one request body. */
+export function compatible(a: SectionAsk, b: SectionAsk): boolean {
+  if (a.section === b.section) return false; // a parameter may not repeat
+  const clash = (x: SectionAsk, y: SectionAsk) => partNames(y).some((name) => FORBIDDEN_WITH[x.section]?.has(name) === true);
+  return !clash(a, b) && !clash(b, a);
+}
+
+/**
+ * Splits one patient's asks into rounds that are each a conformant request: each section at most
+ * once, and no part parameter the specification forbids next to consultations or problems. The
+ * usual case is a single POST; a forbidden combination costs one more.
  */
 export function roundsOf<T extends SectionAsk>(asks: readonly T[]): T[][] {
   const rounds: T[][] = [];
   for (const ask of asks) {
-    const round = rounds.find((r) => !r.some((other) => other.section === ask.section));
+    const round = rounds.find((r) => r.every((other) => compatible(other, ask)));
     if (round) round.push(ask);
     else rounds.push([ask]);
   }

@@ -1,6 +1,6 @@
 // Sandbox rows -> the shared clinical model.
 import type * as t from '../../db/schema/sandbox.js';
-import { DM_D, SNOMED_CT, type Coding, type SectionItems } from '../../domain/clinical-record.js';
+import { DM_D, SNOMED_CT, type Coding, type ConsultationEntry, type ConsultationHeading, type SectionItems } from '../../domain/clinical-record.js';
 import type { Appointment, Slot } from '../../domain/scheduling.js';
 
 type Sel<T extends { $inferSelect: unknown }> = T['$inferSelect'];
@@ -16,6 +16,11 @@ export function toAllergy(r: Sel<typeof t.sbAllergies>): SectionItems['ALLERGIES
     code: sct(r.code, r.display),
     clinicalStatus: r.clinicalStatus as 'ACTIVE' | 'RESOLVED',
     category: (r.category as SectionItems['ALLERGIES']['category']) ?? null,
+    // The sandbox store does not hold these; they are null as for a system that does not record them.
+    criticality: null,
+    verificationStatus: null,
+    type: null,
+    lastOccurrence: null,
     onsetDate: r.onsetDate,
     assertedDate: r.assertedDate,
     endDate: r.endDate,
@@ -36,6 +41,7 @@ interface IssueJson {
 }
 
 export function toMedication(r: Sel<typeof t.sbMedications>): SectionItems['MEDICATIONS'] {
+  const issues = (r.issues as IssueJson[]).map((i) => ({ ...i }));
   return {
     id: r.id,
     medication: { system: DM_D, code: r.dmdCode, display: r.display },
@@ -45,8 +51,15 @@ export function toMedication(r: Sel<typeof t.sbMedications>): SectionItems['MEDI
     status: r.status as SectionItems['MEDICATIONS']['status'],
     startDate: r.startDate,
     endDate: r.endDate,
-    issues: (r.issues as IssueJson[]).map((i) => ({ ...i })),
+    issues,
     prescriber: person(r.prescriber),
+    patientInstructions: null,
+    pharmacyNotes: null,
+    repeatsAllowed: null,
+    repeatsIssued: r.prescriptionType === 'ACUTE' ? null : issues.length,
+    supplyDuration: null,
+    reviewDate: null,
+    lastIssueDate: issues.reduce<string | null>((last, i) => (last === null || i.issueDate > last ? i.issueDate : last), null),
   };
 }
 
@@ -59,6 +72,8 @@ export function toProblem(r: Sel<typeof t.sbProblems>): SectionItems['PROBLEMS']
     onsetDate: r.onsetDate,
     endDate: r.endDate,
     note: r.note,
+    relatedProblems: [],
+    linkedItems: [],
   };
 }
 
@@ -71,17 +86,41 @@ export function toImmunisation(r: Sel<typeof t.sbImmunisations>): SectionItems['
     doseSequence: r.doseSequence,
     reasonNotGiven: optionalSct(r.reasonNotGivenCode, r.reasonNotGivenDisplay),
     note: null,
+    procedure: null,
+    batchNumber: null,
+    expiryDate: null,
+    manufacturer: null,
+    site: null,
+    route: null,
+    dose: null,
+    seriesDoses: null,
   };
 }
 
+/** Consecutive entries under the same heading, in order. */
+function headingsOf(entries: ConsultationEntry[]): ConsultationHeading[] {
+  const headings: ConsultationHeading[] = [];
+  for (const entry of entries) {
+    const last = headings.at(-1);
+    if (last && last.title === entry.heading) last.entries.push(entry);
+    else headings.push({ title: entry.heading, entries: [entry] });
+  }
+  return headings;
+}
+
 export function toConsultation(r: Sel<typeof t.sbConsultations>): SectionItems['CONSULTATIONS'] {
+  const entries = (r.entries as Array<{ heading: string; text: string }>).map((e) => ({ heading: e.heading, text: e.text }));
   return {
     id: r.id,
     date: r.date,
     type: r.type,
     practitioner: person(r.practitioner),
     location: r.location,
-    entries: r.entries as Array<{ heading: string; text: string }>,
+    entries,
+    // One topic: the sandbox records headings and text, not topics or problem links.
+    topics: entries.length > 0 ? [{ title: null, problem: null, headings: headingsOf(entries) }] : [],
+    participants: r.practitioner ? [{ name: r.practitioner, role: null }] : [],
+    durationMinutes: null,
   };
 }
 
@@ -103,6 +142,10 @@ export function toInvestigation(r: Sel<typeof t.sbInvestigations>): SectionItems
     code: sct(r.code, r.display),
     status: r.status,
     specimen: r.specimen,
+    issuedDate: null,
+    performer: null,
+    requester: null,
+    clinicalIndication: null,
     results: (r.results as ResultJson[]).map((x) => ({
       id: x.id,
       code: sct(x.code, x.display),
@@ -112,6 +155,7 @@ export function toInvestigation(r: Sel<typeof t.sbInvestigations>): SectionItems
       referenceRange: x.low !== null || x.high !== null ? { low: x.low, high: x.high, text: null } : null,
       interpretation: x.interpretation,
       comment: null,
+      components: [],
     })),
   };
 }
@@ -144,7 +188,7 @@ export function toObservation(r: Sel<typeof t.sbObservations>): SectionItems['UN
     value: r.value,
     valueText: null,
     unit: r.unit,
-    components: (r.components as ComponentJson[]).map((c) => ({ code: sct(c.code, c.display), value: c.value, unit: c.unit })),
+    components: (r.components as ComponentJson[]).map((c) => ({ code: sct(c.code, c.display), value: c.value, valueText: null, unit: c.unit })),
   };
 }
 
