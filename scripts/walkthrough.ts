@@ -232,7 +232,9 @@ async function main() {
   const { disableApp } = await admin.request(DisableAppDocument, { clientId: app.clientId });
   const disabled = success(disableApp, 'Enablement', 'disableApp');
   say(`   enablement at ${disabled.practiceOdsCode}: active ${disabled.active}`);
-  const refused = await client.request(PatientRecordDocument, { nhsNumber: first.nhsNumber }).then(
+  // The practice's patient list says why; a patient lookup would answer PATIENT_NOT_FOUND, as for
+  // any patient the caller may not read, so that it never reveals where someone is registered.
+  const refused = await client.request(PracticePatientsDocument, { odsCode: PRACTICE, first: 1 }).then(
     () => null,
     (error: unknown) => error,
   );

@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { appKey, signAssertion, tokenForm } from './support/supplier-app.js';
 
 /** What must never reach a client: stack frames, file paths, SQL. */
-const LEAK = /\bat \S+ \(|\.ts:\d+|node_modules|\/work\/|\bselect\b.*\bfrom\b|\binsert into\b|syntax for type|\bpostgres\b/i;
+const LEAK = /\bat \S+ \(|\.ts:\d+|node_modules|\/[a-z]+\/[a-z-]+\/\S+\.[jt]s|\bselect\b.*\bfrom\b|\binsert into\b|syntax for type|\bpostgres\b/i;
 
 const unsignedJwt = (header: object, payload: string) =>
   `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(payload).toString('base64url')}.c2ln`;

@@ -9,7 +9,6 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 describe.each(await availableBackends())('SDK client (%s)', (backend) => {
   let app: TestApp;
   let own: string;
-  let other: string;
   beforeAll(async () => {
     app = await startTestApp(backend);
     const dev = await app.tokenFor('developer');
@@ -17,7 +16,6 @@ describe.each(await availableBackends())('SDK client (%s)', (backend) => {
       (await app.gql<{ practice: { patients: { edges: Array<{ node: { nhsNumber: string } }> } } }>(`{ practice(odsCode: "${ods}") { ... on Practice { patients(first: 1) { edges { node { nhsNumber } } } } } }`, {}, dev)).data!
         .practice.patients.edges[0]!.node.nhsNumber;
     own = await first('Z91001');
-    other = await first('Z92001');
   });
   afterAll(() => app.close());
 
@@ -32,19 +30,20 @@ describe.each(await availableBackends())('SDK client (%s)', (backend) => {
 
   it('keeps what was allowed when part of an answer is refused', async () => {
     const client = await clientAs('clinician.Z91001');
-    type Both = { mine: { nhsNumber: string } | null; theirs: { nhsNumber: string } | null };
+    type Both = { mine: { nhsNumber: string } | null; theirs: { patients: unknown } | null };
+    // Another practice's patient list is refused outright (a single patient would answer as not found).
     const both = parse(
-      `query Both($own: String!, $other: String!) {
+      `query Both($own: String!) {
         mine: patient(nhsNumber: $own) { ... on Patient { nhsNumber } }
-        theirs: patient(nhsNumber: $other) { ... on Patient { nhsNumber } }
+        theirs: practice(odsCode: "Z92001") { ... on Practice { patients(first: 1) { edges { node { nhsNumber } } } } }
       }`,
-    ) as TypedDocumentNode<Both, { own: string; other: string }>;
-    const result = await client.execute(both, { own, other });
-    expect(result.data).toEqual({ mine: { nhsNumber: own }, theirs: null });
-    expect(result.errors.map((e) => [e.path, e.extensions?.code])).toEqual([[['theirs'], 'FORBIDDEN']]);
-    const error = await client.request(both, { own, other }).catch((e: unknown) => e);
+    ) as TypedDocumentNode<Both, { own: string }>;
+    const result = await client.execute(both, { own });
+    expect(result.data).toEqual({ mine: { nhsNumber: own }, theirs: { patients: null } });
+    expect(result.errors.map((e) => [e.path, e.extensions?.code])).toEqual([[['theirs', 'patients'], 'FORBIDDEN']]);
+    const error = await client.request(both, { own }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphQLRequestError);
     expect((error as GraphQLRequestError).codes).toEqual(['FORBIDDEN']);
-    expect((error as GraphQLRequestError).data).toEqual({ mine: { nhsNumber: own }, theirs: null });
+    expect((error as GraphQLRequestError).data).toEqual({ mine: { nhsNumber: own }, theirs: { patients: null } });
   });
 });

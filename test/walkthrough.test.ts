@@ -128,7 +128,9 @@ describe('supplier walkthrough against the server process', () => {
       const allowed = mine.find((n) => n.outcome === 'ALLOWED');
       expect(allowed?.detail.fields).toEqual(expect.arrayContaining(['allergies', 'medications']));
       expect(mine).toContainEqual(expect.objectContaining({ outcome: 'REFUSED', reason: 'Practice Z91001 has not allowed scope patient/Condition.rs.' }));
-      expect(mine).toContainEqual(expect.objectContaining({ outcome: 'REFUSED', reason: 'Practice Z91001 has not enabled this app.' }));
+      // After disableApp the walkthrough asks for the practice's patient list, which is refused and audited.
+      const listings = auditEvents.edges.map((e) => e.node).filter((n) => n.appId === appId && n.operation === 'LIST_PATIENTS');
+      expect(listings).toContainEqual(expect.objectContaining({ outcome: 'REFUSED', reason: 'Practice Z91001 has not enabled this app.' }));
     }
     expect(verifyAuditChain.intact).toBe(true);
     expect(verifyAuditChain.checked).toBeGreaterThan(0);
