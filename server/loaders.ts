@@ -110,14 +110,16 @@ function combinedReads(meta: RequestMeta) {
       if (!connector.readRecords) return connector.findPatients(practice, numbers, meta);
       const read = pendingFor(practice, connector);
       for (const n of numbers) read.numbers.add(n);
-      return (await read.done).patients;
+      // If the one read fails (e.g. one section's table), each part is asked again on its own, so
+      // demographics and the sections that can still be read keep answering as they would alone.
+      return read.done.then((r) => r.patients, () => connector.findPatients(practice, numbers, meta));
     },
     async sections(practice: PracticeRecord, connector: ClinicalSystemConnector, requests: SectionRequest[]) {
       if (!connector.readRecords) return connector.readSections(practice, requests, meta);
       const read = pendingFor(practice, connector);
       const from = read.requests.length;
       read.requests.push(...requests);
-      return (await read.done).sections.slice(from, from + requests.length);
+      return read.done.then((r) => r.sections.slice(from, from + requests.length), () => connector.readSections(practice, requests, meta));
     },
   };
 }
