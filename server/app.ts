@@ -28,6 +28,8 @@ import { schema } from './schema.js';
 import { connectorRegistry } from './systems/registry.js';
 import type { ClinicalSystemConnector, RequestMeta } from './systems/types.js';
 import type { Actor } from './domain/actors.js';
+import type { EventHandler } from './events/dispatcher.js';
+import { createEventRuntime, type EventRuntime } from './events/runtime.js';
 
 export interface AppOptions {
   env: Env;
@@ -40,11 +42,15 @@ export interface AppOptions {
    * turned off in the product.
    */
   discardAuditForBenchmark?: boolean;
+  /** In-process handlers of every committed domain event (e.g. plugin triggers); more via app.events.onEvent. */
+  eventHandlers?: EventHandler[];
 }
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
   devIssuer: DevIssuer | null;
+  /** Outbox dispatcher, event bus and the in-process event hook (`events.onEvent`). */
+  events: EventRuntime;
   /** Flushes pending audit writes and releases what the app holds besides the database (e.g. Redis). */
   close(): Promise<void>;
 }
@@ -62,7 +68,7 @@ function metaFor(actor: Actor, requestId: string): RequestMeta {
   }
 }
 
-export async function createApp({ env, database, connectors = [], discardAuditForBenchmark = false }: AppOptions): Promise<App> {
+export async function createApp({ env, database, connectors = [], discardAuditForBenchmark = false, eventHandlers = [] }: AppOptions): Promise<App> {
   const { db } = database;
   const devIssuer = env.AUTH_MODE === 'dev' ? await openDevIssuer(db, env.issuer, env.OIDC_AUDIENCE) : null;
   const accessTokens = await openAccessTokens(db, { audience: env.OIDC_AUDIENCE, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS });
@@ -75,6 +81,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   const registry = connectorRegistry(db, connectors);
   const auditWriter: AuditWriter = discardAuditForBenchmark ? { record: async () => {}, close: async () => {} } : createAuditWriter(db);
   const rateLimitStore = createRateLimitStore(env);
+  const events = createEventRuntime({ env, database, handlers: eventHandlers });
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -116,8 +123,18 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         loaders: createLoaders(db, registry, meta),
         governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null),
         accessLog: new AccessLog(actor, requestId),
+        events: { bus: events.bus, audit: auditWriter },
       };
     },
   });
-  return { yoga, devIssuer, close: async () => void (await Promise.all([auditWriter.close(), rateLimitStore.close()])) };
+  await events.start();
+  return {
+    yoga,
+    devIssuer,
+    events,
+    close: async () => {
+      await events.close();
+      await Promise.all([auditWriter.close(), rateLimitStore.close()]);
+    },
+  };
 }

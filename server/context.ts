@@ -2,7 +2,9 @@
 import type { AccessLog } from './access-log.js';
 import type { Db } from './db/client.js';
 import type { Actor } from './domain/actors.js';
+import type { AuditWriter } from './domain/audit/writer.js';
 import type { Env } from './env.js';
+import type { EventBus } from './events/pubsub.js';
 import type { GovernanceLoaders } from './governance-loaders.js';
 import type { Loaders } from './loaders.js';
 import type { RequestMeta } from './systems/types.js';
@@ -17,4 +19,6 @@ export interface GraphQLContext {
   governance: GovernanceLoaders;
   /** Access decisions of this request, audited before the response is sent. */
   accessLog: AccessLog;
+  /** Committed domain events (subscriptions read them) and the audit writer their deliveries go to. */
+  events: { bus: EventBus; audit: AuditWriter };
 }

@@ -51,6 +51,12 @@ const EnvSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** At most this many suppliers may be LIVE at once (NHS England's approved set). */
   MAX_LIVE_SUPPLIERS: z.coerce.number().int().min(1).default(20),
+  /** Run the outbox dispatcher in this process (any number of replicas may run one). */
+  EVENTS_DISPATCHER: booleanFlag.default(true),
+  /** Outbox polling interval; LISTEN/NOTIFY wakes the dispatcher sooner, polling is the safety net. */
+  EVENTS_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  /** Prefix of the Redis channel that carries events to every replica's subscribers. */
+  EVENTS_REDIS_PREFIX: z.string().min(1).max(100).default('gpoi:'),
   /** The test suite's PostgreSQL (each test file creates and drops its own database there). */
   TEST_DATABASE_URL: z
     .string()

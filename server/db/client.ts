@@ -25,6 +25,8 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
   ping(): Promise<void>;
+  /** LISTEN on a channel (both back ends offer it); resolves to the matching UNLISTEN. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -49,6 +51,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       kind: 'postgres',
       close: () => client.end({ timeout: 5 }),
       ping: async () => void (await client`select 1`),
+      listen: async (channel, onNotify) => {
+        const { unlisten } = await client.listen(channel, () => onNotify());
+        return unlisten;
+      },
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -64,5 +70,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     kind: 'pglite',
     close: () => client.close(),
     ping: async () => void (await client.query('select 1')),
+    listen: async (channel, onNotify) => client.listen(channel, () => onNotify()),
   };
 }

@@ -2,3 +2,4 @@ export * from './governance.js';
 export * from './access.js';
 export * from './audit.js';
 export * from './sandbox.js';
+export * from './events.js';
