@@ -17,6 +17,7 @@ import type { Env } from './env.js';
 import { createAuditWriter, type AuditWriter } from './domain/audit/writer.js';
 import { accessAuditPlugin } from './http/audit-plugin.js';
 import { bodyLimitPlugin } from './http/body-limit.js';
+import { idempotencyPlugin } from './http/idempotency-plugin.js';
 import { routesPlugin } from './http/routes.js';
 import { tokenRoutePlugin } from './http/token-route.js';
 import { AccessLog } from './access-log.js';
@@ -100,6 +101,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       maxAliasesPlugin({ n: env.MAX_QUERY_ALIASES }),
       rateLimitPlugin({ store: rateLimitStore, capacity: env.RATE_LIMIT_CAPACITY, restorePerSecond: env.RATE_LIMIT_RESTORE_PER_SECOND }),
       accessAuditPlugin(auditWriter),
+      idempotencyPlugin(db),
     ],
     context: async ({ request }) => {
       let actor: Actor;

@@ -3,8 +3,8 @@
 // permission-rules.ts and the predicates behind them in domain/access.ts.
 import { GraphQLError } from 'graphql';
 import { allow, or, rule, shield } from 'graphql-shield';
-import { APPOINTMENT_READ_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
-import { canLookUpPatient, canReadPatientField, canUsePractice, hasRole, isAuthenticated } from './permission-rules.js';
+import { APPOINTMENT_READ_SCOPE, APPOINTMENT_WRITE_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
+import { canActForPatient, canLookUpPatient, canReadPatientField, canUsePractice, canUsePracticeArg, hasRole, isAuthenticated } from './permission-rules.js';
 
 const reviewer = hasRole('REVIEWER');
 const developer = hasRole('SUPPLIER_DEVELOPER');
@@ -20,7 +20,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'ConsultationEntry', 'InvestigationSection', 'Investigation', 'TestResult', 'ReferenceRange', 'ReferralSection',
   'Referral', 'ObservationSection', 'Observation', 'ObservationComponent', 'DiaryEntrySection', 'DiaryEntry',
   'SectionWarning', 'Coding', 'PersonRef', 'SlotList', 'Slot', 'AppointmentList', 'Appointment',
-  'PatientConnection', 'PatientEdge',
+  'PatientConnection', 'PatientEdge', 'ManagedAppointment', 'BookingOrganisation', 'DomainEvent',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
   'Enablement', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
 ] as const;
@@ -46,6 +46,12 @@ export const permissionMap = {
     practiceEnablements: practiceUser,
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
     verifyAuditChain: auditReader,
+    appointment: canUsePracticeArg('READ_APPOINTMENT', APPOINTMENT_READ_SCOPE),
+  },
+  Subscription: {
+    // Authentication is checked when the stream opens (a shield refusal would leave an SSE stream
+    // open with nothing in it); each event is then filtered by the rules of a read of its subject.
+    events: allow,
   },
   Mutation: {
     applyAsSupplier: developer,
@@ -58,6 +64,9 @@ export const permissionMap = {
     revokeScopes: reviewer,
     enableApp: practiceAdmin,
     disableApp: practiceAdmin,
+    bookAppointment: canActForPatient('BOOK_APPOINTMENT', APPOINTMENT_WRITE_SCOPE, (a) => (a.input as { nhsNumber: string }).nhsNumber),
+    amendAppointment: canUsePracticeArg('AMEND_APPOINTMENT', APPOINTMENT_WRITE_SCOPE),
+    cancelAppointment: canUsePracticeArg('CANCEL_APPOINTMENT', APPOINTMENT_WRITE_SCOPE),
   },
   Practice: {
     odsCode: isAuthenticated,

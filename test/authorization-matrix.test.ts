@@ -174,6 +174,14 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       revokeScopes: { query: 'mutation { revokeScopes(supplierId: "none", scopes: []) { __typename } }', allowed: only('reviewer') },
       enableApp: { query: 'mutation { enableApp(clientId: "none", scopes: []) { __typename } }', allowed: only('admin', 'otherAdmin') },
       disableApp: { query: 'mutation { disableApp(clientId: "none") { __typename } }', allowed: only('admin', 'otherAdmin') },
+      // The app holds no appointment scopes; people decide as for reading the practice's records.
+      appointment: { query: '{ appointment(practiceOdsCode: "Z91001", appointmentId: "none") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
+      bookAppointment: {
+        query: `mutation { bookAppointment(input: { nhsNumber: "${sandboxPatient}", slotIds: ["none"], description: "x", bookingOrganisation: { odsCode: "X26001", name: "n", type: "urgent-care" } }) { __typename } }`,
+        allowed: only('developer', 'clinician', 'admin'),
+      },
+      amendAppointment: { query: 'mutation { amendAppointment(practiceOdsCode: "Z91001", appointmentId: "none", comment: "x") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
+      cancelAppointment: { query: 'mutation { cancelAppointment(practiceOdsCode: "Z91001", appointmentId: "none", reason: "x") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
     };
     // Every root field of the schema is in the table: a new field must be added here on purpose.
     const rootFields = [...Object.keys(baseSchema.getQueryType()!.getFields()), ...Object.keys(baseSchema.getMutationType()!.getFields())];

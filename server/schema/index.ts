@@ -12,3 +12,5 @@ import './client-app.js';
 import './supplier.js';
 import './enablement.js';
 import './audit.js';
+import './appointment-management.js';
+import './events.js';
