@@ -38,7 +38,6 @@ describe.runIf(runnable)('two replicas on one PostgreSQL and one Redis', () => {
 
   async function start(publicUrl: string | null) {
     const server = await startServerProcess({
-      PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       HOST: '127.0.0.1',
