@@ -82,7 +82,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   const registry = connectorRegistry(db, connectors);
   const auditWriter: AuditWriter = discardAuditForBenchmark ? { record: async () => {}, close: async () => {} } : createAuditWriter(db);
   const rateLimitStore = createRateLimitStore(env);
-  const events = createEventRuntime({ env, database, handlers: eventHandlers });
+  const events = createEventRuntime({ env, database, audit: auditWriter, handlers: eventHandlers });
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,

@@ -21,6 +21,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'Referral', 'ObservationSection', 'Observation', 'ObservationComponent', 'DiaryEntrySection', 'DiaryEntry',
   'SectionWarning', 'Coding', 'PersonRef', 'SlotList', 'Slot', 'AppointmentList', 'Appointment',
   'PatientConnection', 'PatientEdge', 'ManagedAppointment', 'BookingOrganisation', 'DomainEvent',
+  'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
   'Enablement', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
 ] as const;
@@ -47,6 +48,7 @@ export const permissionMap = {
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
     verifyAuditChain: auditReader,
     appointment: canUsePracticeArg('READ_APPOINTMENT', APPOINTMENT_READ_SCOPE),
+    webhookEndpoints: developer, // their own supplier's only (domain)
   },
   Subscription: {
     // Authentication is checked when the stream opens (a shield refusal would leave an SSE stream
@@ -67,6 +69,11 @@ export const permissionMap = {
     bookAppointment: canActForPatient('BOOK_APPOINTMENT', APPOINTMENT_WRITE_SCOPE, (a) => (a.input as { nhsNumber: string }).nhsNumber),
     amendAppointment: canUsePracticeArg('AMEND_APPOINTMENT', APPOINTMENT_WRITE_SCOPE),
     cancelAppointment: canUsePracticeArg('CANCEL_APPOINTMENT', APPOINTMENT_WRITE_SCOPE),
+    // Developers, for their own supplier's apps and endpoints only (domain checks, audited).
+    registerWebhook: developer,
+    rotateWebhookSecret: developer,
+    enableWebhookEndpoint: developer,
+    redeliverWebhook: developer,
   },
   Practice: {
     odsCode: isAuthenticated,

@@ -181,6 +181,11 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
         allowed: only('developer', 'clinician', 'admin'),
       },
       amendAppointment: { query: 'mutation { amendAppointment(practiceOdsCode: "Z91001", appointmentId: "none", comment: "x") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
+      webhookEndpoints: { query: '{ webhookEndpoints { id } }', allowed: only('developer') },
+      registerWebhook: { query: 'mutation { registerWebhook(clientId: "none", url: "https://example.com/hook", eventTypes: ["appointment.booked"]) { __typename } }', allowed: only('developer') },
+      rotateWebhookSecret: { query: 'mutation { rotateWebhookSecret(endpointId: "none") { __typename } }', allowed: only('developer') },
+      enableWebhookEndpoint: { query: 'mutation { enableWebhookEndpoint(endpointId: "none") { __typename } }', allowed: only('developer') },
+      redeliverWebhook: { query: 'mutation { redeliverWebhook(deliveryId: "none") { __typename } }', allowed: only('developer') },
       cancelAppointment: { query: 'mutation { cancelAppointment(practiceOdsCode: "Z91001", appointmentId: "none", reason: "x") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
     };
     // Every root field of the schema is in the table: a new field must be added here on purpose.

@@ -14,3 +14,4 @@ import './enablement.js';
 import './audit.js';
 import './appointment-management.js';
 import './events.js';
+import './webhooks.js';

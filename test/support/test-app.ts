@@ -1,5 +1,5 @@
 // A seeded API instance served in-process (yoga.fetch), on the chosen back end.
-import { createApp } from '../../server/app.js';
+import { createApp, type App } from '../../server/app.js';
 import { loadEnv, type Env } from '../../server/env.js';
 import { seedSandbox } from '../../server/seed/seed.js';
 import type { ClinicalSystemConnector } from '../../server/systems/types.js';
@@ -25,6 +25,8 @@ export interface TestApp {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   tokenFor(person: string): Promise<string>;
+  /** The app's event machinery (dispatcher, webhook sender, in-process hook). */
+  events: App['events'];
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
     env,
     statements,
     fetch: fetchApp,
+    events: api.events,
     async gql(query, variables, token, headers) {
       const response = await fetchApp('/graphql', {
         method: 'POST',
