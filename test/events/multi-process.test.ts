@@ -1,9 +1,12 @@
 // Two server processes on loopback sharing one PostgreSQL and one Redis, as two replicas behind a
 // load balancer: a subscriber on one hears an event committed through the other (exactly once),
 // and a supplier app's rate-limit budget is one budget across both.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookEndpoints } from '../../server/db/schema/events.js';
 import { loadEnv } from '../../server/env.js';
 import { seedSandbox } from '../../server/seed/seed.js';
 import { availableBackends, openTestDatabase, type TestDatabase } from '../support/backends.js';
@@ -38,7 +41,7 @@ describe.runIf(runnable)('two replicas on one PostgreSQL and one Redis', () => {
 
   async function start(publicUrl: string | null) {
     const server = await startServerProcess({
-      NODE_ENV: 'test',
+      NODE_ENV: 'development', // loopback http webhook receivers are allowed only in development
       LOG_LEVEL: 'error',
       HOST: '127.0.0.1',
       PORT: '0',
@@ -96,6 +99,38 @@ describe.runIf(runnable)('two replicas on one PostgreSQL and one Redis', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(subscription.received.filter((r) => r.data?.events.id === received.data!.events.id)).toHaveLength(1);
     subscription.close();
+  });
+
+  it('each webhook event is delivered once although both replicas dispatch and send', async () => {
+    const [a, b] = urls as [string, string];
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(String(req.headers['webhook-id']));
+      req.resume();
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const [app] = await enabledApps(replica(b, a), 1, ['Z91001']);
+    await database.db.insert(webhookEndpoints).values({
+      id: `whe_${randomUUID()}`,
+      appId: app!.appId,
+      supplierId: app!.supplierId,
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      secret: `whsec_${randomBytes(32).toString('base64')}`,
+      eventTypes: ['appointment.booked'],
+      createdBy: 'test',
+    });
+    const { slotIds } = await futureSchedule(replica(a, a), 'Z91001', 4); // within the app's 60-point budget
+    const patient = await patientAt(replica(a, a), 'Z91001');
+    // Alternate replicas, as a load balancer would.
+    const booked = [];
+    for (const [i, slot] of slotIds.entries()) booked.push(await book(replica(i % 2 ? b : a, a), app!.token, { nhsNumber: patient, slotIds: [slot] }));
+    expect(booked.every((x) => x.__typename === 'ManagedAppointment')).toBe(true);
+    while (received.length < slotIds.length) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1000)); // time for any duplicate to arrive
+    expect(received).toHaveLength(slotIds.length);
+    expect(new Set(received).size).toBe(slotIds.length);
+    await new Promise((r) => receiver.close(r));
   });
 
   it("a supplier app's rate-limit budget is shared: spent on A, it is THROTTLED on B", async () => {
