@@ -20,7 +20,7 @@ describe.each(await availableBackends())('subscriptions over SSE (%s)', (backend
     subscribeSse<Received>((url, init) => app.fetch(url, init), '/graphql', EVENTS, { types }, token);
 
   beforeAll(async () => {
-    app = await startTestApp(backend, { patients: 16, env: { EVENTS_POLL_MS: '50' } });
+    app = await startTestApp(backend, { patients: 16, env: { EVENTS_DISPATCHER: 'true', EVENTS_POLL_MS: '50' } });
     [booker] = (await enabledApps(app, 1, ['Z91001', 'Z92001'])) as [EnabledApp];
     // Enabled, but without patient/Appointment.rs: it must not hear about appointments.
     [blind] = (await enabledApps(app, 1, ['Z91001'], ['patient/Patient.rs', 'patient/Appointment.cud'])) as [EnabledApp];

@@ -67,7 +67,7 @@ describe.each(await availableBackends())('webhooks (%s)', (backend) => {
     url = await hook.listen();
     app = await startTestApp(backend, {
       patients: 8,
-      env: { NODE_ENV: 'development', EVENTS_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_DISABLE_AFTER_FAILURES: '3', WEBHOOK_MAX_ATTEMPTS: '10' },
+      env: { NODE_ENV: 'development', EVENTS_DISPATCHER: 'true', EVENTS_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_DISABLE_AFTER_FAILURES: '3', WEBHOOK_MAX_ATTEMPTS: '10' },
     });
     developer = await addPerson(app, 'dev.webhooks', 'SUPPLIER_DEVELOPER');
     const supplier = await apply(app, developer);

@@ -40,7 +40,8 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   const statements: string[] = [];
   const database = await openTestDatabase(backend, (sql) => statements.push(sql));
   await seedSandbox(database.db, { seed: SEED, patients: options.patients ?? 40, anchor: ANCHOR });
-  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...options.env });
+  // No background dispatcher unless a test asks for one: its polls would count as statements.
+  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', EVENTS_DISPATCHER: 'false', ...options.env });
   const api = await createApp({ env, database, connectors: options.connectors });
   const { yoga } = api;
   const fetchApp = (path: string, init?: RequestInit) => Promise.resolve(yoga.fetch(new Request(`http://localhost${path}`, init)));
