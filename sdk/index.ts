@@ -1,5 +1,7 @@
 // Public surface of the SDK. Add exports here deliberately; generated internals stay private.
 export { createClient, GraphQLRequestError } from './client.js';
+export { verifyWebhook, WebhookVerificationError } from './webhooks.js';
+export type { WebhookEvent, VerifyOptions } from './webhooks.js';
 export type { Client, ClientOptions, ExecutionResult, GraphQLErrorBody } from './client.js';
 export {
   ClinicalSystemsDocument,

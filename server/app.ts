@@ -27,6 +27,7 @@ import { corsPolicy } from './http/cors.js';
 import { failureAuditPlugin } from './http/failure-audit.js';
 import { guardedRoute } from './http/guarded-route.js';
 import { inputGuardPlugin } from './http/input-guard.js';
+import { idempotencyPlugin } from './http/idempotency-plugin.js';
 import { routesPlugin } from './http/routes.js';
 import { tokenRoutePlugin } from './http/token-route.js';
 import { AccessLog } from './access-log.js';
@@ -39,10 +40,12 @@ import { schema } from './schema.js';
 import { connectorRegistry } from './systems/registry.js';
 import type { ClinicalSystemConnector, RequestMeta } from './systems/types.js';
 import type { Actor } from './domain/actors.js';
-import { pluginEventHandler, type DomainEventHandler } from './plugins/events.js';
+import { pluginEventHandler, triggerFromOutbox, type DomainEventHandler } from './plugins/events.js';
 import { createPluginHost, type PluginHost } from './plugins/host.js';
 import { PluginRunTokens } from './plugins/run-tokens.js';
 import { createPluginScheduler, type PluginScheduler } from './plugins/scheduler.js';
+import type { EventHandler } from './events/dispatcher.js';
+import { createEventRuntime, type EventRuntime } from './events/runtime.js';
 
 export interface AppOptions {
   env: Env;
@@ -55,6 +58,8 @@ export interface AppOptions {
    * turned off in the product.
    */
   discardAuditForBenchmark?: boolean;
+  /** In-process handlers of every committed domain event (e.g. plugin triggers); more via app.events.onEvent. */
+  eventHandlers?: EventHandler[];
 }
 
 export interface App {
@@ -64,6 +69,8 @@ export interface App {
   plugins: { host: PluginHost; scheduler: PluginScheduler; handleDomainEvent: DomainEventHandler; tokens: PluginRunTokens };
   /** Signed checkpoints, verification and inclusion proofs of the audit trail. */
   auditIntegrity: AuditIntegrity;
+  /** Outbox dispatcher, event bus and the in-process event hook (`events.onEvent`). */
+  events: EventRuntime;
   /** Flushes pending audit writes and releases what the app holds besides the database (e.g. Redis). */
   close(): Promise<void>;
 }
@@ -83,7 +90,7 @@ function metaFor(actor: Actor, requestId: string): RequestMeta {
   }
 }
 
-export async function createApp({ env, database, connectors = [], discardAuditForBenchmark = false }: AppOptions): Promise<App> {
+export async function createApp({ env, database, connectors = [], discardAuditForBenchmark = false, eventHandlers = [] }: AppOptions): Promise<App> {
   const { db } = database;
   const devIssuer = env.AUTH_MODE === 'dev' ? await openDevIssuer(db, env.issuer, env.OIDC_AUDIENCE) : null;
   const accessTokens = await openAccessTokens(db, { audience: env.OIDC_AUDIENCE, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS });
@@ -107,6 +114,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   });
   const auditIntegrity = openAuditIntegrity(env, db, (message) => console.error(message));
   auditIntegrity.startCheckpointing(env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000);
+  const events = createEventRuntime({ env, database, audit: auditWriter, handlers: eventHandlers });
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -132,6 +140,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       failureAuditPlugin(),
       accessAuditPlugin(auditWriter, anonymous),
       accessFactsPlugin(accessFacts),
+      idempotencyPlugin(db),
     ],
     context: async ({ request }) => {
       let actor: Actor;
@@ -158,19 +167,28 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         accessLog: new AccessLog(actor, requestId),
         plugins: pluginHost!,
         auditIntegrity,
+        events: { bus: events.bus, audit: auditWriter },
       };
     },
   });
   const host = (pluginHost = createPluginHost({ db, api: (request) => yoga.fetch(request), tokens: pluginRunTokens, threads: env.PLUGIN_THREADS }));
   const scheduler = createPluginScheduler(db, host, { start: env.PLUGIN_SCHEDULER === 'on' && env.NODE_ENV !== 'test' });
   const plugins = { host, scheduler, handleDomainEvent: pluginEventHandler(db, host), tokens: pluginRunTokens };
+  // Plugins hear committed domain events through the same at-least-once hook as any handler.
+  events.onEvent(async (event) => {
+    const trigger = triggerFromOutbox(event);
+    if (trigger) await plugins.handleDomainEvent(trigger);
+  });
+  await events.start();
   return {
     yoga,
     devIssuer,
     plugins,
     auditIntegrity,
+    events,
     close: async () => {
       scheduler.stop();
+      await events.close();
       await anonymous.close(); // its last summaries go through the writer, so before the writer closes
       await Promise.all([auditWriter.close(), rateLimitStore.close(), accessFacts.close(), host.close(), auditIntegrity.close()]);
     },

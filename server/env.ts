@@ -110,6 +110,18 @@ const EnvSchema = z.object({
   AUDIT_ANONYMOUS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Unauthenticated requests per client address per second (burst: ten seconds' worth), on GraphQL and the token endpoint. */
   ANONYMOUS_REQUESTS_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(5),
+  /** Run the outbox dispatcher in this process (any number of replicas may run one). */
+  EVENTS_DISPATCHER: booleanFlag.default(true),
+  /** Outbox polling interval; LISTEN/NOTIFY wakes the dispatcher sooner, polling is the safety net. */
+  EVENTS_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  /** Prefix of the Redis channel that carries events to every replica's subscribers. */
+  EVENTS_REDIS_PREFIX: z.string().min(1).max(100).default('gpoi:'),
+  /** Webhook delivery: per-attempt timeout, attempts before a delivery fails, and the first retry delay (doubling, with jitter). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5_000),
+  /** An endpoint failing this many deliveries in a row is disabled, with the reason, until its developer re-enables it. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(20),
   /** The test suite's PostgreSQL (each test file creates and drops its own database there). */
   TEST_DATABASE_URL: z
     .string()

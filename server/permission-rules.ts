@@ -86,3 +86,21 @@ export const canUsePractice = (operation: string, scope: string) =>
   rule({ cache: 'no_cache' })(async (practice: PracticeFacts, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
     noted(ctx, info, operation, practice.odsCode, null, await decideForPractice(ctx, practice, scope)),
   );
+
+/** A write about one patient (e.g. booking): the patient's registered practice decides, as for a read. */
+export const canActForPatient = (operation: string, scope: string, nhsNumberOf: (args: Record<string, unknown>) => string) =>
+  rule({ cache: 'no_cache' })(async (_, args: Record<string, unknown>, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+    if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, operation, null, null, { allowed: false, reason: 'Authentication required.' });
+    const located = await locatePatient(ctx, nhsNumberOf(args));
+    if (!('practice' in located)) return true; // the resolver answers the typed error
+    return noted(ctx, info, operation, located.practice.odsCode, located.nhsNumber, await decideForPractice(ctx, located.practice, scope));
+  });
+
+/** A field naming a practice in its `practiceOdsCode` argument; an unknown practice reaches the resolver's typed error. */
+export const canUsePracticeArg = (operation: string, scope: string) =>
+  rule({ cache: 'no_cache' })(async (_, args: { practiceOdsCode?: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+    if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, operation, null, null, { allowed: false, reason: 'Authentication required.' });
+    const practice = args.practiceOdsCode ? await ctx.loaders.practice.load(args.practiceOdsCode) : null;
+    if (!practice) return true;
+    return noted(ctx, info, operation, practice.odsCode, null, await decideForPractice(ctx, practice, scope));
+  });

@@ -3,8 +3,8 @@
 // permission-rules.ts and the predicates behind them in domain/access.ts.
 import { GraphQLError } from 'graphql';
 import { allow, rule } from 'graphql-shield';
-import { APPOINTMENT_READ_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
-import { canLookUpPatient, canReadPatientField, canUsePractice, hasRole, isAuthenticated } from './permission-rules.js';
+import { APPOINTMENT_READ_SCOPE, APPOINTMENT_WRITE_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
+import { canActForPatient, canLookUpPatient, canReadPatientField, canUsePractice, canUsePracticeArg, hasRole, isAuthenticated } from './permission-rules.js';
 
 const reviewer = hasRole('REVIEWER');
 // One rule per field, naming every role it admits: a combinator such as or() would run (and audit)
@@ -25,6 +25,8 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'SectionWarning', 'Coding', 'PersonRef', 'RecordAssertion', 'Quantity', 'ItemLink', 'ProblemRelation',
   'ConsultationTopic', 'ConsultationHeading', 'SlotList', 'Slot', 'AppointmentList', 'Appointment',
   'PatientConnection', 'PatientEdge',
+  'ManagedAppointment', 'BookingOrganisation', 'DomainEvent',
+  'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
   'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
   'AuditVerificationJob', 'AuditInclusionProof', 'AuditCheckpoint',
@@ -59,6 +61,13 @@ export const permissionMap = {
     practicePluginRuns: practiceUser,
     myPluginRuns: developer, // logs and inputs only at sandbox practices (domain)
     practiceTasks: practiceUser,
+    appointment: canUsePracticeArg('READ_APPOINTMENT', APPOINTMENT_READ_SCOPE),
+    webhookEndpoints: developer, // their own supplier's only (domain)
+  },
+  Subscription: {
+    // Authentication is checked when the stream opens (a shield refusal would leave an SSE stream
+    // open with nothing in it); each event is then filtered by the rules of a read of its subject.
+    events: allow,
   },
   Mutation: {
     applyAsSupplier: developer,
@@ -79,6 +88,14 @@ export const permissionMap = {
     runPlugin: practiceAdmin,
     closePracticeTask: practiceUser,
     startAuditVerification: reviewer, // a full re-hash of the trail, in the background
+    bookAppointment: canActForPatient('BOOK_APPOINTMENT', APPOINTMENT_WRITE_SCOPE, (a) => (a.input as { nhsNumber: string }).nhsNumber),
+    amendAppointment: canUsePracticeArg('AMEND_APPOINTMENT', APPOINTMENT_WRITE_SCOPE),
+    cancelAppointment: canUsePracticeArg('CANCEL_APPOINTMENT', APPOINTMENT_WRITE_SCOPE),
+    // Developers, for their own supplier's apps and endpoints only (domain checks, audited).
+    registerWebhook: developer,
+    rotateWebhookSecret: developer,
+    enableWebhookEndpoint: developer,
+    redeliverWebhook: developer,
   },
   Practice: {
     odsCode: isAuthenticated,

@@ -211,6 +211,19 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       disablePlugin: { query: 'mutation { disablePlugin(name: "none") { __typename } }', allowed: only('admin', 'otherAdmin') },
       runPlugin: { query: 'mutation { runPlugin(name: "none") { __typename } }', allowed: only('admin', 'otherAdmin') },
       closePracticeTask: { query: 'mutation { closePracticeTask(taskId: "none") { __typename } }', allowed: only('clinician', 'admin', 'otherAdmin') },
+      // The app holds no appointment scopes; people decide as for reading the practice's records.
+      appointment: { query: '{ appointment(practiceOdsCode: "Z91001", appointmentId: "none") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
+      bookAppointment: {
+        query: `mutation { bookAppointment(input: { nhsNumber: "${sandboxPatient}", slotIds: ["none"], description: "x", bookingOrganisation: { odsCode: "X26001", name: "n", type: "urgent-care" } }) { __typename } }`,
+        allowed: only('developer', 'clinician', 'admin'),
+      },
+      amendAppointment: { query: 'mutation { amendAppointment(practiceOdsCode: "Z91001", appointmentId: "none", comment: "x") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
+      webhookEndpoints: { query: '{ webhookEndpoints { id } }', allowed: only('developer') },
+      registerWebhook: { query: 'mutation { registerWebhook(clientId: "none", url: "https://example.com/hook", eventTypes: ["appointment.booked"]) { __typename } }', allowed: only('developer') },
+      rotateWebhookSecret: { query: 'mutation { rotateWebhookSecret(endpointId: "none") { __typename } }', allowed: only('developer') },
+      enableWebhookEndpoint: { query: 'mutation { enableWebhookEndpoint(endpointId: "none") { __typename } }', allowed: only('developer') },
+      redeliverWebhook: { query: 'mutation { redeliverWebhook(deliveryId: "none") { __typename } }', allowed: only('developer') },
+      cancelAppointment: { query: 'mutation { cancelAppointment(practiceOdsCode: "Z91001", appointmentId: "none", reason: "x") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
     };
     // Every root field of the schema is in the table: a new field must be added here on purpose.
     const rootFields = [...Object.keys(baseSchema.getQueryType()!.getFields()), ...Object.keys(baseSchema.getMutationType()!.getFields())];

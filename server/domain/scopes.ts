@@ -27,6 +27,8 @@ export const SCOPES: readonly ScopeInfo[] = [
   S('patient/Appointment.cud', 'Book, amend and cancel appointments.'),
   S('system/Slot.rs', "Search a practice's free slots."),
   S('system/Task.c', "Create tasks on the practice's worklist (plugins)."),
+  S('patient/DocumentReference.c', "Send a document into a patient's record (it waits in the practice's review queue)."),
+  S('patient/DocumentReference.rs', 'Read documents sent into a patient\'s record and hear about their review.'),
 ];
 
 const KNOWN = new Map(SCOPES.map((s) => [s.scope, s]));
@@ -35,6 +37,9 @@ const SECTION_SCOPE = new Map(SCOPES.filter((s) => s.section).map((s) => [s.sect
 export const PATIENT_READ_SCOPE = 'patient/Patient.rs';
 export const APPOINTMENT_READ_SCOPE = 'patient/Appointment.rs';
 export const SLOT_SEARCH_SCOPE = 'system/Slot.rs';
+export const APPOINTMENT_WRITE_SCOPE = 'patient/Appointment.cud';
+export const DOCUMENT_SEND_SCOPE = 'patient/DocumentReference.c';
+export const DOCUMENT_READ_SCOPE = 'patient/DocumentReference.rs';
 
 export function isKnownScope(scope: string): boolean {
   return KNOWN.has(scope);

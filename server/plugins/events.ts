@@ -2,6 +2,7 @@
 // Delivery is at-least-once, so each (enablement, event id) is claimed before it runs: a redelivered
 // event starts no second run.
 import type { Db } from '../db/client.js';
+import type { DomainEvent as OutboxEvent } from '../domain/events/catalogue.js';
 import { claimTrigger, enablementsWithTrigger, type PluginRunRow } from '../domain/plugins/runs.js';
 import type { PluginHost } from './host.js';
 
@@ -29,4 +30,16 @@ export function pluginEventHandler(db: Db, host: PluginHost): DomainEventHandler
     }
     return runs;
   };
+}
+
+/**
+ * An outbox event as a plugin trigger: events about a practice only; the NHS number and the event's
+ * string facts (e.g. appointmentId) become the subject the input query's variables are bound from.
+ */
+export function triggerFromOutbox(event: OutboxEvent): DomainEvent | null {
+  if (!event.practiceOds) return null;
+  const subject: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.data)) if (typeof value === 'string') subject[key] = value;
+  if (event.nhsNumber) subject.nhsNumber = event.nhsNumber;
+  return { id: event.id, type: event.type, practiceOds: event.practiceOds, subject };
 }

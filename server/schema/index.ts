@@ -16,3 +16,6 @@ import './plugin-version.js';
 import './plugin-enablement.js';
 import './practice-task.js';
 import './audit-integrity.js';
+import './appointment-management.js';
+import './events.js';
+import './webhooks.js';

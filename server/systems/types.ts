@@ -4,6 +4,8 @@ import type { AnySectionAnswer, PatientDemographics } from '../domain/clinical-r
 import type { PracticeRecord } from '../domain/practices.js';
 import type { Appointment, DateRange, Slot } from '../domain/scheduling.js';
 import type { Section, SectionOptions } from '../domain/sections.js';
+import type { AmendRequest, BookingRequest, CancelRequest, ManagedAppointment } from '../domain/scheduling/booking.js';
+import type { DbOrTx } from '../db/client.js';
 
 export type { PracticeRecord };
 
@@ -31,7 +33,18 @@ export type ConnectorErrorCode =
   | 'PROVIDER_TIMEOUT'
   | 'PROVIDER_ERROR'
   | 'INVALID_RESOURCE'
-  | 'NOT_SUPPORTED';
+  | 'NOT_SUPPORTED'
+  // Appointment management (writes)
+  | 'VALIDATION_FAILED'
+  | 'SLOT_NOT_FOUND'
+  | 'SLOT_UNAVAILABLE'
+  | 'SLOT_IN_PAST'
+  | 'SLOTS_NOT_CONTIGUOUS'
+  | 'NOT_BOOKABLE'
+  | 'APPOINTMENT_NOT_FOUND'
+  | 'INVALID_TRANSITION'
+  | 'NOT_YOUR_APPOINTMENT'
+  | 'VERSION_CONFLICT';
 
 /** An expected failure from a clinical system; never carries SQL, stacks or raw provider bodies. */
 export class ConnectorError extends Error {
@@ -62,4 +75,19 @@ export interface ClinicalSystemConnector {
   ): Promise<{ patients: Map<string, PatientDemographics | ConnectorError>; sections: Array<AnySectionAnswer | ConnectorError> }>;
   searchSlots(practice: PracticeRecord, range: DateRange, meta: RequestMeta): Promise<Slot[]>;
   patientAppointments(practice: PracticeRecord, nhsNumbers: readonly string[], range: DateRange, meta: RequestMeta): Promise<Map<string, Appointment[]>>;
+  /** Appointment management; a connector without it answers NOT_SUPPORTED. */
+  appointmentWrites?: AppointmentWrites;
+}
+
+/**
+ * Records a successful write's audit and event. A connector that writes to our database calls it
+ * with its transaction (so all commit together); one that writes to a provider calls it without.
+ */
+export type CommitWrite = (appointment: ManagedAppointment, tx?: DbOrTx) => Promise<void>;
+
+export interface AppointmentWrites {
+  book(practice: PracticeRecord, request: BookingRequest, meta: RequestMeta, commit: CommitWrite): Promise<ManagedAppointment | ConnectorError>;
+  amend(practice: PracticeRecord, request: AmendRequest, meta: RequestMeta, commit: CommitWrite): Promise<ManagedAppointment | ConnectorError>;
+  cancel(practice: PracticeRecord, request: CancelRequest, meta: RequestMeta, commit: CommitWrite): Promise<ManagedAppointment | ConnectorError>;
+  read(practice: PracticeRecord, appointmentId: string, meta: RequestMeta): Promise<ManagedAppointment | ConnectorError>;
 }

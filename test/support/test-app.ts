@@ -34,6 +34,8 @@ export interface TestApp {
   tokenFor(person: string): Promise<string>;
   /** Serves the same app over real HTTP on loopback (an ephemeral port), as `npm start` does. */
   listen(): Promise<{ url: string; close(): Promise<void> }>;
+  /** The app's event machinery (dispatcher, webhook sender, in-process hook). */
+  events: App['events'];
   close(): Promise<void>;
 }
 
@@ -54,6 +56,8 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   // Silent: the suite provokes failures on purpose, and a passing run must not print their stacks.
   const env = loadEnv({
     NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, ANONYMOUS_REQUESTS_PER_SECOND: '10000', AUDIT_ANONYMOUS_ROWS_PER_WINDOW: '10000',
+    // No background dispatcher unless a test asks for one: its polls would count as statements.
+    EVENTS_DISPATCHER: 'false',
     ...options.env,
   });
   const api = await createApp({ env, database, connectors: options.connectors });
@@ -68,6 +72,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
     statements,
     api,
     fetch: fetchApp,
+    events: api.events,
     async gql(query, variables, token, headers) {
       const response = await fetchApp('/graphql', {
         method: 'POST',

@@ -3,3 +3,4 @@ export * from './access.js';
 export * from './audit.js';
 export * from './sandbox.js';
 export * from './plugins.js';
+export * from './events.js';

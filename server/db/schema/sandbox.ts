@@ -190,6 +190,8 @@ export const sbSlots = sandbox.table(
     end: timestamp('end', { withTimezone: true }).notNull(),
     status: text('status').notNull(),
     deliveryChannel: text('delivery_channel').notNull(),
+    /** GP Connect organisation types that may book the slot; null means any. */
+    bookableOrganisationTypes: text('bookable_organisation_types').array(),
   },
   (t) => [index('sb_slots_practice_start_idx').on(t.practiceOds, t.start)],
 );
@@ -207,6 +209,15 @@ export const sbAppointments = sandbox.table(
     description: text('description'),
     comment: text('comment'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** Every slot the appointment holds (contiguous, one schedule); `slot_id` is the first. */
+    slotIds: text('slot_ids').array(),
+    /** {odsCode, name, type} of the organisation that booked it (GP Connect bookingOrganization). */
+    bookingOrganisation: jsonb('booking_organisation'),
+    cancellationReason: text('cancellation_reason'),
+    /** The actor (app or person) that booked it; only it, or the practice, may amend or cancel. */
+    bookedBy: text('booked_by'),
+    /** Bumped on every change, as a FHIR server's versionId. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [index('sb_appointments_patient_idx').on(t.nhsNumber, t.start)],
 );

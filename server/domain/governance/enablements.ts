@@ -6,6 +6,7 @@ import { clientApps, enablements } from '../../db/schema/access.js';
 import { practices } from '../../db/schema/governance.js';
 import type { AppFacts, EnablementFacts } from '../access.js';
 import { appendAuditEvents } from '../audit/append.js';
+import { recordEvent } from '../events/outbox.js';
 import type { ClinicalSystemId } from '../clinical-systems.js';
 import { sortableId } from '../ids.js';
 import { SANDBOX_ACCESS_STAGES } from '../pipeline.js';
@@ -74,6 +75,7 @@ export async function enableApp(db: DbOrTx, ctx: ActionContext, appId: string, s
       .onConflictDoUpdate({ target: [enablements.practiceOds, enablements.appId], set: values })
       .returning();
     await appendAuditEvents(tx, [governanceEvent(ctx, 'ENABLE_APP', { appId, scopes }, 'ALLOWED', { appId, supplierId: app.supplierId, practiceOds: practice.odsCode })]);
+    await recordEvent(tx, enablementChanged(row!, app.supplierId, ctx.requestId));
     return row!;
   });
 }
@@ -89,6 +91,20 @@ export async function disableApp(db: DbOrTx, ctx: ActionContext, appId: string):
     await appendAuditEvents(tx, [
       governanceEvent(ctx, 'DISABLE_APP', { appId }, row ? 'ALLOWED' : 'REFUSED', { appId, practiceOds: odsCode, reason: row ? null : 'not enabled here' }),
     ]);
-    return row ?? refusal('NOT_FOUND', 'This app is not enabled at your practice.');
+    if (!row) return refusal('NOT_FOUND', 'This app is not enabled at your practice.');
+    const [app] = await tx.select({ supplierId: clientApps.supplierId }).from(clientApps).where(eq(clientApps.id, appId));
+    await recordEvent(tx, enablementChanged(row, app?.supplierId ?? null, ctx.requestId));
+    return row;
   });
+}
+
+function enablementChanged(row: EnablementRow, supplierId: string | null, requestId: string) {
+  return {
+    type: 'enablement.changed' as const,
+    practiceOds: row.practiceOds,
+    appId: row.appId,
+    supplierId,
+    data: { practiceOdsCode: row.practiceOds, appId: row.appId, active: row.status === 'ACTIVE', scopes: row.scopes, changedBy: row.changedBy },
+    requestId,
+  };
 }

@@ -4,6 +4,7 @@ import { and, count, countDistinct, eq, inArray, isNull, ne, sql } from 'drizzle
 import type { DbOrTx } from '../../db/client.js';
 import { pairingEvents, pairings, supplierScopes, suppliers } from '../../db/schema/access.js';
 import { appendAuditEvents } from '../audit/append.js';
+import { recordEvent } from '../events/outbox.js';
 import { checkTransition, type PairingStage, type PrerequisiteEvidence } from '../pipeline.js';
 import { governanceEvent, refusal, type ActionContext, type Refusal } from './context.js';
 import type { PairingRow } from './suppliers.js';
@@ -65,6 +66,12 @@ export async function transitionPairing(db: DbOrTx, ctx: ActionContext, input: T
         .where(eq(suppliers.id, pairing.supplierId));
     }
     await appendAuditEvents(tx, [governanceEvent(ctx, 'TRANSITION_PAIRING', { ...detail, from }, 'ALLOWED', { supplierId: pairing.supplierId })]);
+    await recordEvent(tx, {
+      type: 'pipeline.stage_changed',
+      supplierId: pairing.supplierId,
+      data: { pairingId: pairing.id, supplierId: pairing.supplierId, system: pairing.systemId, from, to: input.to, reason: input.reason },
+      requestId: ctx.requestId,
+    });
     return updated!;
   });
 }

@@ -31,6 +31,16 @@ const MESSAGES: Record<ConnectorErrorCode, string> = {
   PROVIDER_UNAVAILABLE: "The practice's clinical system is unavailable.",
   PROVIDER_TIMEOUT: "The practice's clinical system did not answer in time.",
   PROVIDER_ERROR: "The practice's clinical system returned an unusable answer.",
+  VALIDATION_FAILED: "The practice's clinical system rejected the request as invalid.",
+  SLOT_NOT_FOUND: "The practice's clinical system holds no such slot.",
+  SLOT_UNAVAILABLE: 'The slot is no longer free.',
+  SLOT_IN_PAST: 'A slot that has started cannot be booked.',
+  SLOTS_NOT_CONTIGUOUS: 'The slots of one booking must follow each other in one schedule.',
+  NOT_BOOKABLE: 'The slot is not bookable by this organisation or delivery channel.',
+  APPOINTMENT_NOT_FOUND: "The practice's clinical system holds no such appointment.",
+  INVALID_TRANSITION: 'The appointment cannot change that way.',
+  NOT_YOUR_APPOINTMENT: 'Only the organisation that booked an appointment may change it.',
+  VERSION_CONFLICT: 'The appointment changed meanwhile; read it again and retry.',
 };
 
 export const providerError = (code: ConnectorErrorCode, message = MESSAGES[code]) => new ConnectorError(code, message);

@@ -9,6 +9,7 @@ import type { Appointment, DateRange } from '../../domain/scheduling.js';
 import { applySectionOptions } from '../../domain/section-options.js';
 import { answered, notSupplied, withheld } from '../../domain/sections.js';
 import { ConnectorError, type ClinicalSystemConnector, type PracticeRecord, type SectionRequest } from '../types.js';
+import { sandboxAppointmentWrites } from './appointment-writes.js';
 import { toAppointment, toSlot } from './mappers.js';
 import { readPatientSections, type PatientSections } from './section-readers.js';
 
@@ -43,6 +44,7 @@ export function sandboxConnector(db: Db): ClinicalSystemConnector {
 
   return {
     kind: 'sandbox',
+    appointmentWrites: sandboxAppointmentWrites(db),
 
     async findPatients(practice, nhsNumbers) {
       const found = new Map<string, PatientDemographics | ConnectorError>();
