@@ -81,8 +81,8 @@ describe.runIf(onPostgres)('access facts across two replicas (postgres)', () => 
     const admin = await devToken(a, `admin.${PRACTICE.odsCode}`);
     const disabled = await gql(a, admin, 'mutation D($id: String!) { disableApp(clientId: $id) { __typename } }', { id: clientId });
     expect(disabled.data?.disableApp.__typename).toBe('Enablement');
-    expect(await readOn(b)).toBe('FORBIDDEN');
-    expect(await readOn(a)).toBe('FORBIDDEN');
+    expect(await readOn(b)).toBe('PatientNotFound'); // refused: the same answer as for no registration
+    expect(await readOn(a)).toBe('PatientNotFound');
 
     const enabled = await gql(a, admin, 'mutation E($id: String!, $scopes: [String!]!) { enableApp(clientId: $id, scopes: $scopes) { __typename } }', {
       id: clientId,
@@ -102,7 +102,7 @@ describe.runIf(onPostgres)('access facts across two replicas (postgres)', () => 
       id: pairing.id,
     });
     expect(suspended.data?.transitionPairing.__typename).toBe('Pairing');
-    expect(await readOn(b)).toBe('FORBIDDEN');
+    expect(await readOn(b)).toBe('PatientNotFound'); // refused: the same answer as for no registration
   });
 
   it('refuses the revoked app\'s unexpired token on the other replica at once', async () => {

@@ -30,7 +30,8 @@ describe.each(await availableBackends())('structured record (%s)', (backend) => 
   const patientsBySystem = new Map<string, string[]>();
 
   beforeAll(async () => {
-    app = await startTestApp(backend, { patients: 60 });
+    // Reads every patient in turn: a person's query-cost budget is lifted here (test/metering.test.ts tests it).
+    app = await startTestApp(backend, { patients: 60, env: { PERSON_RATE_LIMIT_CAPACITY: '100000000', PERSON_RATE_LIMIT_RESTORE_PER_SECOND: '100000000' } });
     developer = await app.tokenFor('developer');
     const listed = await app.gql<{ practices: { edges: Array<{ node: { odsCode: string; system: { id: string }; patients: { edges: Array<{ node: { nhsNumber: string } }> } } }> } }>(
       // All 8 practices, within a person's per-request cost ceiling.

@@ -19,7 +19,10 @@ export interface Budget {
   restorePerSecond: number;
 }
 
-/** Plugin runs draw on their supplier's app budget (a run is bounded by its own limits too). */
+/**
+ * A plugin run's input query is held to an app's per-request ceiling; runs do not share a budget,
+ * since how often they run is bounded by their triggers (schedule, events, a practice's manual run).
+ */
 export type MeteredKind = Exclude<Actor['kind'], 'PLUGIN_RUN'>;
 
 export interface RateLimitOptions {
@@ -51,7 +54,7 @@ export function budgetKey(actor: Actor, context: unknown): string {
     case 'PERSON':
       return `person:${actor.id}`;
     case 'PLUGIN_RUN':
-      return `plugin-supplier:${actor.supplierId}`;
+      return `plugin-run:${actor.runId}`;
     case 'ANONYMOUS':
       return `anonymous:${clientAddress(context)}`;
   }

@@ -30,15 +30,15 @@ const allergy = (id: string, severity?: string): Json => ({
 
 describe('GP Connect section status', () => {
   it('reads an empty List withheld by the provider as WITHHELD, never as NOTHING_RECORDED', () => {
-    expect(answer(bundle(list(ALLERGY_LIST, [], emptyReason('withheld'))))).toEqual({
+    expect(answer(bundle(list(ALLERGY_LIST, [], emptyReason('withheld'))))).toMatchObject({
       status: 'WITHHELD', items: [], warnings: [{ code: 'WITHHELD', message: 'Items in this section are withheld for this patient.' }],
     });
   });
 
   it('tells nothing recorded, not supplied, recorded and unreadable apart', () => {
-    expect(answer(bundle(list(ALLERGY_LIST, [], emptyReason('nilknown'))))).toEqual({ status: 'NOTHING_RECORDED', items: [], warnings: [] });
+    expect(answer(bundle(list(ALLERGY_LIST, [], emptyReason('nilknown'))))).toMatchObject({ status: 'NOTHING_RECORDED', items: [], warnings: [] });
     expect(answer(bundle(list(ALLERGY_LIST, [], emptyReason('no-content-recorded'))))).toMatchObject({ status: 'NOTHING_RECORDED' });
-    expect(answer(bundle())).toEqual({ status: 'NOT_SUPPLIED', items: [], warnings: [] });
+    expect(answer(bundle())).toMatchObject({ status: 'NOT_SUPPLIED', items: [], warnings: [] });
     expect(answer(bundle(list(ALLERGY_LIST, ['AllergyIntolerance/a1']), allergy('a1')))).toMatchObject({ status: 'RECORDED', items: [{ id: 'a1' }] });
     expect(answer(bundle(list(ALLERGY_LIST, ['AllergyIntolerance/gone'])))).toMatchObject({ status: 'UNAVAILABLE', items: [], warnings: [{ code: 'UNRESOLVED_REFERENCE' }] });
     // Confidential items flagged on a List with nothing else to show: withheld, with the flag's warning.
