@@ -16,7 +16,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['graphql', 'graphql-*', '@pothos/*'], message: 'Domain code never imports graphql.' },
-        { group: ['../schema/*', '../schema.js', '../permissions.js'], message: 'Domain code does not depend on the schema layer.' },
+        { group: ['**/graphql/**', '**/graphql'], message: 'Domain code does not depend on the schema layer.' },
       ] }],
     },
   },
@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/schema/**/*.ts', 'server/permissions.ts'],
+    files: ['server/graphql/schema/**/*.ts', 'server/graphql/permissions.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['drizzle-orm', 'drizzle-orm/*', '**/db/schema/*', '**/db/schema/index.js'], message: 'Schema code never builds SQL: call domain functions and loaders.' },

@@ -4,7 +4,7 @@
 // Loopback only; the provider wait here is JSON over 127.0.0.1, far below a real provider's.
 //   npx tsx bench/gp-connect.ts [iterations]
 import { pathToFileURL } from 'node:url';
-import { createApp } from '../server/app.js';
+import { createApp } from '../server/http/app.js';
 import { openDatabase } from '../server/db/client.js';
 import { patientRegistrations, people, practices } from '../server/db/schema/governance.js';
 import { loadEnv } from '../server/env.js';

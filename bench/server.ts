@@ -6,7 +6,7 @@
 // (node --cpu-prof) is written.
 import { createServer } from 'node:http';
 import postgres from 'postgres';
-import { createApp } from '../server/app.js';
+import { createApp } from '../server/http/app.js';
 import { openDatabase } from '../server/db/client.js';
 import { loadEnv } from '../server/env.js';
 import { baselineRecord } from './baseline-record.js';

@@ -1,6 +1,6 @@
 // npm start: lock the data folder and bind the port (so a second instance stops before it touches
 // anything), then open the database (migrating it), seed the sandbox when empty, and serve.
-import { createApp, type App } from './app.js';
+import { createApp, type App } from './http/app.js';
 import { openDatabase, type Database } from './db/client.js';
 import { EnvError, loadEnv, type Env } from './env.js';
 import { progressReporter } from './seed/progress.js';

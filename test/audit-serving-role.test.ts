@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../server/app.js';
+import { createApp } from '../server/http/app.js';
 import { openDatabase, type Database } from '../server/db/client.js';
 import { appendAuditEvents } from '../server/domain/audit/append.js';
 import { verifyAuditChain } from '../server/domain/audit/verify.js';

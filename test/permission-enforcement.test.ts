@@ -3,11 +3,11 @@
 import { buildSchema, graphql } from 'graphql';
 import { allow, rule } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
-import { AccessLog } from '../server/access-log.js';
+import { AccessLog } from '../server/graphql/access-log.js';
 import { ANONYMOUS } from '../server/domain/actors.js';
-import { enforcePermissions, unclassifiedFields } from '../server/permission-enforcement.js';
-import { permissionMap, permissionOptions } from '../server/permissions.js';
-import { baseSchema, schema } from '../server/schema.js';
+import { enforcePermissions, unclassifiedFields } from '../server/graphql/permission-enforcement.js';
+import { permissionMap, permissionOptions } from '../server/graphql/permissions.js';
+import { baseSchema, schema } from '../server/graphql/schema.js';
 
 const SDL = /* GraphQL */ `
   type Query { listed: String, unlisted: String, secret: Secret, refused: String, failing: String }

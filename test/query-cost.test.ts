@@ -8,8 +8,8 @@ import {
   SCHEMA_INTROSPECTION_COST,
   queryCost,
 } from '../server/rate-limit/query-cost.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../server/schema/pagination.js';
-import { baseSchema } from '../server/schema.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../server/graphql/schema/pagination.js';
+import { baseSchema } from '../server/graphql/schema.js';
 
 const cost = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
   queryCost({ schema: baseSchema, document: parse(query), variables, operationName });

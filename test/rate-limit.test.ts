@@ -9,7 +9,7 @@ import { loadEnv } from '../server/env.js';
 import { REDIS_KEY_PREFIX, leak, memoryBudgetStore, redisBudgetStore, type BudgetStore } from '../server/rate-limit/leaky-bucket.js';
 import { rateLimitPlugin, type CostExtension } from '../server/rate-limit/plugin.js';
 import { createRateLimitStore } from '../server/rate-limit/store.js';
-import { schema } from '../server/schema.js';
+import { schema } from '../server/graphql/schema.js';
 
 const REDIS_URL = loadEnv().TEST_REDIS_URL;
 

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { SignJWT, UnsecuredJWT, createLocalJWKSet, decodeProtectedHeader, exportSPKI, generateKeyPair, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../server/db/schema/audit.js';
-import { createApp } from '../server/app.js';
+import { createApp } from '../server/http/app.js';
 import { clientApps, usedJtis } from '../server/db/schema/access.js';
 import { availableBackends } from './support/backends.js';
 import { ASSERTION_TYPE, createSupplierApp, signAssertion, tokenForm, type SupplierApp } from './support/supplier-app.js';

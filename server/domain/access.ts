@@ -1,4 +1,4 @@
-// Access predicates behind server/permissions.ts. Pure functions of who is asking and what the
+// Access predicates behind server/graphql/permissions.ts. Pure functions of who is asking and what the
 // database says about them, so the permission map stays a readable table and these rules can be
 // tested on their own.
 import type { Actor } from './actors.js';

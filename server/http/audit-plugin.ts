@@ -2,7 +2,7 @@
 // audit write fails, the response carries no data: an unaudited read must not leave the server.
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GraphQLContext } from '../context.js';
+import type { GraphQLContext } from '../graphql/context.js';
 import type { AuditWriter } from '../domain/audit/writer.js';
 import { clientAddress, type AnonymousCallers } from './anonymous-callers.js';
 

@@ -1,7 +1,7 @@
 // Caps request bodies while they stream in, whether or not the client sent a Content-Length, so an
 // oversized request costs at most the cap in memory and never reaches the GraphQL parser.
 import type { Plugin } from 'graphql-yoga';
-import { readAtMost } from '../read-capped.js';
+import { readAtMost } from './read-capped.js';
 
 const tooLarge = (maxBytes: number) =>
   new Response(JSON.stringify({ errors: [{ message: `Request body larger than ${maxBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }), {

@@ -4,7 +4,7 @@
 // Register it before accessAuditPlugin.
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import type { AccessLog } from '../access-log.js';
+import type { AccessLog } from '../graphql/access-log.js';
 
 function isUnexpected(error: GraphQLError): boolean {
   const original = error.originalError;

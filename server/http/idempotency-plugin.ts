@@ -3,7 +3,7 @@
 // while the first is still running is told so (409). Keys belong to the caller and last 24 h.
 import { GraphQLError, getOperationAST, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GraphQLContext } from '../context.js';
+import type { GraphQLContext } from '../graphql/context.js';
 import type { Db } from '../db/client.js';
 import { claimIdempotencyKey, IDEMPOTENCY_KEY, releaseIdempotencyKey, requestFingerprint, storeIdempotentResponse } from '../domain/idempotency.js';
 

@@ -4,7 +4,7 @@
 // per root field asked for), so odd input cannot slip past the trail by failing early.
 import { GraphQLError, Kind, getOperationAST, type ExecutionArgs, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { AccessLog } from '../access-log.js';
+import type { AccessLog } from '../graphql/access-log.js';
 import type { Actor } from '../domain/actors.js';
 import { describeInputProblem, hasUnsafeText, inputProblem } from '../domain/input-text.js';
 

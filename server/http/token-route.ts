@@ -9,7 +9,7 @@ import { clientCredentialsExchange, type TokenResult } from '../auth/client-cred
 import { OAuthFailure, safeDescription } from '../auth/oauth-failure.js';
 import { describeInputProblem, hasUnsafeText, inputProblem, type InputProblem } from '../domain/input-text.js';
 import type { Db } from '../db/client.js';
-import { readAtMost } from '../read-capped.js';
+import { readAtMost } from './read-capped.js';
 import type { AuditEvent } from '../domain/audit/event.js';
 import type { AuditWriter } from '../domain/audit/writer.js';
 import { clientAddress, type AnonymousCallers } from './anonymous-callers.js';

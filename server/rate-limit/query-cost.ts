@@ -40,7 +40,7 @@ import {
   type ValueNode,
 } from 'graphql';
 
-/** Mirrors DEFAULT_PAGE_SIZE and MAX_PAGE_SIZE in server/schema/pagination.ts (a test keeps them equal). */
+/** Mirrors DEFAULT_PAGE_SIZE and MAX_PAGE_SIZE in server/graphql/schema/pagination.ts (a test keeps them equal). */
 export const COST_DEFAULT_PAGE_SIZE = 20;
 export const COST_MAX_PAGE_SIZE = 100;
 export const CONNECTION_COST = 2;

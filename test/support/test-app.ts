@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../../server/app.js';
+import { createApp, type App } from '../../server/http/app.js';
 import { loadEnv, type Env } from '../../server/env.js';
 import { seedSandbox } from '../../server/seed/seed.js';
 import type { ClinicalSystemConnector } from '../../server/systems/types.js';

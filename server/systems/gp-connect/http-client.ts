@@ -2,7 +2,7 @@
 // for safe reads only, a content-type check and a size cap enforced while the body streams in.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readAtMost } from '../../read-capped.js';
+import { readAtMost } from '../../http/read-capped.js';
 import { ConnectorError, type RequestMeta } from '../types.js';
 import type { Endpoint, Organisation, Settings } from './endpoint-config.js';
 import { obj, type Resource } from './fhir.js';

@@ -1,7 +1,7 @@
 // Webhook endpoints (Standard Webhooks) of a supplier's apps: registration, secrets, delivery log.
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import { isRefusal, type Refusal } from '../domain/governance/context.js';
+import { isRefusal, type Refusal } from '../../domain/governance/context.js';
 import {
   deliveriesOf,
   enableWebhookEndpoint,
@@ -11,9 +11,9 @@ import {
   webhookEndpointsOfPerson,
   type WebhookDeliveryRow,
   type WebhookEndpointRow,
-} from '../domain/events/webhook-endpoints.js';
-import { newWebhookSecret } from '../events/webhooks/signing.js';
-import { resolvePublic, webhookUrlProblem } from '../events/webhooks/url-guard.js';
+} from '../../domain/events/webhook-endpoints.js';
+import { newWebhookSecret } from '../../events/webhooks/signing.js';
+import { resolvePublic, webhookUrlProblem } from '../../events/webhooks/url-guard.js';
 import { errorRefs, fromRefusal, resolveResultType, type TypedError } from './errors.js';
 import { actionContext } from './supplier.js';
 

@@ -2,11 +2,11 @@
 // supplier app's access decisions (cached across requests by auth/access-facts.ts), so the permission
 // rules cost no query per field.
 import DataLoader from 'dataloader';
-import type { Db } from './db/client.js';
-import type { AccessFacts } from './auth/access-facts.js';
-import type { AppFacts, EnablementFacts } from './domain/access.js';
-import { appsById, appsOfSuppliers, type ClientAppRow } from './domain/governance/client-apps.js';
-import { pairingHistories, pairingsOfSuppliers, scopesOfSuppliers, suppliersById, type PairingRow, type SupplierRow } from './domain/governance/suppliers.js';
+import type { Db } from '../db/client.js';
+import type { AccessFacts } from '../auth/access-facts.js';
+import type { AppFacts, EnablementFacts } from '../domain/access.js';
+import { appsById, appsOfSuppliers, type ClientAppRow } from '../domain/governance/client-apps.js';
+import { pairingHistories, pairingsOfSuppliers, scopesOfSuppliers, suppliersById, type PairingRow, type SupplierRow } from '../domain/governance/suppliers.js';
 
 type Grouped<T> = DataLoader<string, T[]>;
 

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { PERSON_ROLES, type Actor } from '../domain/actors.js';
+import { PERSON_ROLES, type Actor } from '../../domain/actors.js';
 
 const RoleEnum = builder.enumType('PersonRole', { values: PERSON_ROLES });
 type Person = Extract<Actor, { kind: 'PERSON' }>;

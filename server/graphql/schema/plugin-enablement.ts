@@ -2,11 +2,11 @@
 // disable at once, run by hand, and see the runs. Suppliers see their runs too (logs and inputs
 // only at sandbox practices).
 import { builder } from '../builder.js';
-import { isRefusal, refusal } from '../domain/governance/context.js';
-import { supplierIdOfPerson } from '../domain/governance/suppliers.js';
-import { disablePlugin, enablePlugin, pluginEnablementsOfPractice, upgradePlugin, type PluginEnablementRow } from '../domain/plugins/enablements.js';
-import { auditRunRefusal, runsOfPractice, runsOfSupplier, type PluginRunRow } from '../domain/plugins/runs.js';
-import { versionById } from '../domain/plugins/versions.js';
+import { isRefusal, refusal } from '../../domain/governance/context.js';
+import { supplierIdOfPerson } from '../../domain/governance/suppliers.js';
+import { disablePlugin, enablePlugin, pluginEnablementsOfPractice, upgradePlugin, type PluginEnablementRow } from '../../domain/plugins/enablements.js';
+import { auditRunRefusal, runsOfPractice, runsOfSupplier, type PluginRunRow } from '../../domain/plugins/runs.js';
+import { versionById } from '../../domain/plugins/versions.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
 import { PluginVersionType } from './plugin-version.js';
 import { actionContext } from './supplier.js';

@@ -1,7 +1,7 @@
 // Object refs shared across schema files (implemented in their own files) to avoid import cycles.
 import { builder } from '../builder.js';
-import type { PatientDemographics } from '../domain/clinical-record.js';
-import type { PracticeRecord } from '../domain/practices.js';
+import type { PatientDemographics } from '../../domain/clinical-record.js';
+import type { PracticeRecord } from '../../domain/practices.js';
 
 export interface PatientNode {
   nhsNumber: string;

@@ -1,11 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
-import type { PatientDemographics } from '../domain/clinical-record.js';
-import { nhsNumberProblem, normaliseNhsNumber } from '../domain/identifiers.js';
+import type { PatientDemographics } from '../../domain/clinical-record.js';
+import { nhsNumberProblem, normaliseNhsNumber } from '../../domain/identifiers.js';
 import type { GraphQLContext } from '../context.js';
 import { settle } from '../loaders.js';
 import { PATIENT_NOT_AVAILABLE, isPatientLookupOpen } from '../patient-lookups.js';
-import { ConnectorError } from '../systems/types.js';
+import { ConnectorError } from '../../systems/types.js';
 import { errorRefs, fromConnectorError, PATIENT_READ_ERRORS, resolveResultType, typedError, type TypedError } from './errors.js';
 import { prefetchSelectedSections } from './record-sections.js';
 import { PatientType, PracticeType, type PatientNode } from './refs.js';

@@ -3,11 +3,11 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { rule } from 'graphql-shield';
 import type { GraphQLContext } from './context.js';
-import { mayAppUseScope, mayPluginRunUseScope, mayReadPracticeRecords, type Decision, type PracticeFacts } from './domain/access.js';
-import type { PersonRole } from './domain/actors.js';
+import { mayAppUseScope, mayPluginRunUseScope, mayReadPracticeRecords, type Decision, type PracticeFacts } from '../domain/access.js';
+import type { PersonRole } from '../domain/actors.js';
 import type { PatientNode } from './schema/refs.js';
 import { locatePatient } from './schema/patient.js';
-import { normaliseNhsNumber } from './domain/identifiers.js';
+import { normaliseNhsNumber } from '../domain/identifiers.js';
 import { openPatientLookup } from './patient-lookups.js';
 
 const unauthenticated = () =>

@@ -1,8 +1,8 @@
 // Free slots of a practice and a patient's appointments.
 import { builder } from '../builder.js';
-import { slotSearchRangeProblem, type Appointment, type Slot } from '../domain/scheduling.js';
+import { slotSearchRangeProblem, type Appointment, type Slot } from '../../domain/scheduling.js';
 import { settle } from '../loaders.js';
-import { ConnectorError } from '../systems/types.js';
+import { ConnectorError } from '../../systems/types.js';
 import { errorRefs, fromConnectorError, PATIENT_READ_ERRORS, resolveResultType, typedError } from './errors.js';
 import { PatientType, PracticeType } from './refs.js';
 

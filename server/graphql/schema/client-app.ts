@@ -1,7 +1,7 @@
 // Supplier client applications: registration with a JWKS, key rotation, revocation.
 import { builder } from '../builder.js';
-import { changeAppKeys, registerClientApp, revokeClientApp, type ClientAppRow, type PublicJwk } from '../domain/governance/client-apps.js';
-import { isRefusal, type Refusal } from '../domain/governance/context.js';
+import { changeAppKeys, registerClientApp, revokeClientApp, type ClientAppRow, type PublicJwk } from '../../domain/governance/client-apps.js';
+import { isRefusal, type Refusal } from '../../domain/governance/context.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
 import { actionContext } from './supplier.js';
 

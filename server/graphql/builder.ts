@@ -1,4 +1,4 @@
-// The Pothos schema builder and its types; types and fields live in server/schema/.
+// The Pothos schema builder and its types; types and fields live in server/graphql/schema/.
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GraphQLContext } from './context.js';

@@ -1,7 +1,7 @@
 // Collects every access decision of one request (allowed or refused), one entry per patient or
 // practice and outcome, so the audit trail gets a handful of events per request, not one per field.
-import type { Actor } from './domain/actors.js';
-import type { AuditEventInput } from './domain/audit/event.js';
+import type { Actor } from '../domain/actors.js';
+import type { AuditEventInput } from '../domain/audit/event.js';
 
 export interface AccessNote {
   operation: string;

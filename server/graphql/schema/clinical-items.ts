@@ -1,7 +1,7 @@
 // Object types for the items inside record sections.
 import { builder } from '../builder.js';
-import type * as r from '../domain/clinical-record.js';
-import type { SectionWarning } from '../domain/sections.js';
+import type * as r from '../../domain/clinical-record.js';
+import type { SectionWarning } from '../../domain/sections.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 

@@ -1,13 +1,13 @@
 // Per-request batching: every clinical read in one GraphQL request goes through these loaders, so
 // the number of SQL statements (or provider calls) does not grow with the number of patients.
 import DataLoader from 'dataloader';
-import type { Db } from './db/client.js';
-import type { AnySectionAnswer, PatientDemographics } from './domain/clinical-record.js';
-import { practicesByOds, registeredPractices, type PracticeRecord } from './domain/practices.js';
-import type { Appointment } from './domain/scheduling.js';
-import type { Section, SectionOptions } from './domain/sections.js';
-import type { ConnectorRegistry } from './systems/registry.js';
-import { ConnectorError, type ClinicalSystemConnector, type RequestMeta, type SectionRequest } from './systems/types.js';
+import type { Db } from '../db/client.js';
+import type { AnySectionAnswer, PatientDemographics } from '../domain/clinical-record.js';
+import { practicesByOds, registeredPractices, type PracticeRecord } from '../domain/practices.js';
+import type { Appointment } from '../domain/scheduling.js';
+import type { Section, SectionOptions } from '../domain/sections.js';
+import type { ConnectorRegistry } from '../systems/registry.js';
+import { ConnectorError, type ClinicalSystemConnector, type RequestMeta, type SectionRequest } from '../systems/types.js';
 
 export interface SectionKey {
   practice: PracticeRecord;

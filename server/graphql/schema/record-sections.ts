@@ -4,10 +4,10 @@ import type { ObjectRef } from '@pothos/core';
 import { GraphQLError, Kind, getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import type { SectionItem } from '../domain/clinical-record.js';
-import { SECTION_STATUSES, sectionOptionsProblem, unavailable, type RecordAssertion, type Section, type SectionAnswer, type SectionOptions } from '../domain/sections.js';
+import type { SectionItem } from '../../domain/clinical-record.js';
+import { SECTION_STATUSES, sectionOptionsProblem, unavailable, type RecordAssertion, type Section, type SectionAnswer, type SectionOptions } from '../../domain/sections.js';
 import { settle } from '../loaders.js';
-import { ConnectorError } from '../systems/types.js';
+import { ConnectorError } from '../../systems/types.js';
 import * as items from './clinical-items.js';
 import { PatientType, type PatientNode } from './refs.js';
 

@@ -1,15 +1,15 @@
 // What every resolver and permission rule receives for one request.
 import type { AccessLog } from './access-log.js';
-import type { Db } from './db/client.js';
-import type { AuditIntegrity } from './domain/audit/integrity.js';
-import type { Actor } from './domain/actors.js';
-import type { AuditWriter } from './domain/audit/writer.js';
-import type { Env } from './env.js';
-import type { EventBus } from './events/pubsub.js';
+import type { Db } from '../db/client.js';
+import type { AuditIntegrity } from '../domain/audit/integrity.js';
+import type { Actor } from '../domain/actors.js';
+import type { AuditWriter } from '../domain/audit/writer.js';
+import type { Env } from '../env.js';
+import type { EventBus } from '../events/pubsub.js';
 import type { GovernanceLoaders } from './governance-loaders.js';
 import type { Loaders } from './loaders.js';
-import type { PluginHost } from './plugins/host.js';
-import type { RequestMeta } from './systems/types.js';
+import type { PluginHost } from '../plugins/host.js';
+import type { RequestMeta } from '../systems/types.js';
 
 export interface GraphQLContext {
   actor: Actor;

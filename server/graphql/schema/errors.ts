@@ -1,6 +1,6 @@
 // Expected failures are values in the schema, each with a stable code.
 import { builder } from '../builder.js';
-import type { ConnectorError } from '../systems/types.js';
+import type { ConnectorError } from '../../systems/types.js';
 
 export const ERROR_CODES = [
   'INVALID_NHS_NUMBER',

@@ -1,9 +1,9 @@
 // Reading and verifying the audit trail. Reviewers see everything; practice users their practice.
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
-import type { AuditRecord } from '../domain/audit/event.js';
-import { InvalidAuditCursorError, listAuditEvents } from '../domain/audit/query.js';
-import type { BrokenLink, ChainReport } from '../domain/audit/verify.js';
+import type { AuditRecord } from '../../domain/audit/event.js';
+import { InvalidAuditCursorError, listAuditEvents } from '../../domain/audit/query.js';
+import type { BrokenLink, ChainReport } from '../../domain/audit/verify.js';
 import type { GraphQLContext } from '../context.js';
 import { keysetConnection } from './pagination.js';
 

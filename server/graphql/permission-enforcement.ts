@@ -1,4 +1,4 @@
-// Applies the permission map (server/permissions.ts) to the schema. graphql-shield's own applier
+// Applies the permission map (server/graphql/permissions.ts) to the schema. graphql-shield's own applier
 // wraps EVERY field in an async middleware, so a response of N values costs N extra promises and
 // checks even where the rule is `allow`; on a page of 100 patients that was most of the API's CPU.
 // This applier reads the same map with the same semantics (graphql-shield rules, deny by default,

@@ -1,7 +1,7 @@
 // Relay connection arguments: forward and backward keyset pages, at most 100 items.
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
-import type { PageRequest } from '../domain/practices.js';
+import type { PageRequest } from '../../domain/practices.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

@@ -1,7 +1,7 @@
 // Practice control: which approved apps a practice has switched on, with which scopes.
 import { builder } from '../builder.js';
-import { isRefusal } from '../domain/governance/context.js';
-import { disableApp, enableApp, enablementsOfPractice, type EnablementRow } from '../domain/governance/enablements.js';
+import { isRefusal } from '../../domain/governance/context.js';
+import { disableApp, enableApp, enablementsOfPractice, type EnablementRow } from '../../domain/governance/enablements.js';
 import { ClientAppType } from './client-app.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
 import { actionContext } from './supplier.js';

@@ -3,7 +3,7 @@
 // permission-rules.ts and the predicates behind them in domain/access.ts.
 import { GraphQLError } from 'graphql';
 import { allow, rule } from 'graphql-shield';
-import { APPOINTMENT_READ_SCOPE, APPOINTMENT_WRITE_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from './domain/scopes.js';
+import { APPOINTMENT_READ_SCOPE, APPOINTMENT_WRITE_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from '../domain/scopes.js';
 import { canActForPatient, canLookUpPatient, canReadPatientField, canUsePractice, canUsePracticeArg, hasRole, isAuthenticated } from './permission-rules.js';
 
 const reviewer = hasRole('REVIEWER');

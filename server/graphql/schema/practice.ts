@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
-import { clinicalSystem } from '../domain/clinical-systems.js';
-import { normaliseOdsCode } from '../domain/identifiers.js';
-import { listPractices, registeredPatients, type PracticeRecord } from '../domain/practices.js';
+import { clinicalSystem } from '../../domain/clinical-systems.js';
+import { normaliseOdsCode } from '../../domain/identifiers.js';
+import { listPractices, registeredPatients, type PracticeRecord } from '../../domain/practices.js';
 import { ClinicalSystemIdEnum, ClinicalSystemRef } from './clinical-system.js';
 import { errorRefs, resolveResultType, typedError } from './errors.js';
 import { keysetConnection } from './pagination.js';

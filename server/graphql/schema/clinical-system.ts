@@ -6,7 +6,7 @@ import {
   type Capability,
   type ClinicalSystemInfo,
   type Throttle,
-} from '../domain/clinical-systems.js';
+} from '../../domain/clinical-systems.js';
 
 export const ClinicalSystemIdEnum = builder.enumType('ClinicalSystemId', { values: CLINICAL_SYSTEM_IDS });
 export const CapabilityAreaEnum = builder.enumType('CapabilityArea', {

@@ -1,9 +1,9 @@
 // Appointment management: book, amend, cancel and read one appointment, on any connector.
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import { amendAppointment, bookAppointment, cancelAppointment, readAppointment, type WriteContext } from '../domain/scheduling/appointments.js';
-import type { BookingOrganisation, ManagedAppointment } from '../domain/scheduling/booking.js';
-import { ConnectorError } from '../systems/types.js';
+import { amendAppointment, bookAppointment, cancelAppointment, readAppointment, type WriteContext } from '../../domain/scheduling/appointments.js';
+import type { BookingOrganisation, ManagedAppointment } from '../../domain/scheduling/booking.js';
+import { ConnectorError } from '../../systems/types.js';
 import { errorRefs, fromConnectorError, resolveResultType, typedError, TypedError, type ErrorCode } from './errors.js';
 import { locatePatient } from './patient.js';
 

@@ -3,9 +3,9 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import type { Checkpoint } from '../domain/audit/checkpoints.js';
-import type { InclusionProof, VerificationJob } from '../domain/audit/integrity.js';
-import { auditEventPractice } from '../domain/audit/query.js';
+import type { Checkpoint } from '../../domain/audit/checkpoints.js';
+import type { InclusionProof, VerificationJob } from '../../domain/audit/integrity.js';
+import { auditEventPractice } from '../../domain/audit/query.js';
 import { ChainReportType } from './audit.js';
 
 const JobStateEnum = builder.enumType('AuditVerificationState', { values: ['RUNNING', 'DONE', 'FAILED'] as const });

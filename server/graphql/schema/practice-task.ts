@@ -1,7 +1,7 @@
 // The practice worklist: tasks (from plugin runs) that practice staff read and close.
 import { builder } from '../builder.js';
-import { isRefusal } from '../domain/governance/context.js';
-import { closeTask, tasksOfPractice, type PracticeTaskRow } from '../domain/plugins/tasks.js';
+import { isRefusal } from '../../domain/governance/context.js';
+import { closeTask, tasksOfPractice, type PracticeTaskRow } from '../../domain/plugins/tasks.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
 import { actionContext } from './supplier.js';
 

@@ -1,9 +1,9 @@
 // Plugin versions: suppliers publish, NHS England reviews, practices choose among approved ones.
 import { Kind, parse, validate, type GraphQLSchema } from 'graphql';
 import { builder } from '../builder.js';
-import { isRefusal } from '../domain/governance/context.js';
-import { supplierIdOfPerson } from '../domain/governance/suppliers.js';
-import { manifestOf, publishVersion, reviewVersion, versionsByStatus, versionsBySupplier, type PluginVersionRow } from '../domain/plugins/versions.js';
+import { isRefusal } from '../../domain/governance/context.js';
+import { supplierIdOfPerson } from '../../domain/governance/suppliers.js';
+import { manifestOf, publishVersion, reviewVersion, versionsByStatus, versionsBySupplier, type PluginVersionRow } from '../../domain/plugins/versions.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
 import { actionContext } from './supplier.js';
 

@@ -1,8 +1,8 @@
 // Domain events as a GraphQL subscription (served over SSE), filtered per subscriber.
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
-import { EVENT_TYPES, isEventType, type DomainEvent } from '../domain/events/catalogue.js';
-import { visibleEvents } from '../events/subscriptions.js';
+import { EVENT_TYPES, isEventType, type DomainEvent } from '../../domain/events/catalogue.js';
+import { visibleEvents } from '../../events/subscriptions.js';
 
 builder.subscriptionType({});
 

@@ -2,12 +2,12 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import { clinicalSystem, type ClinicalSystemId } from '../domain/clinical-systems.js';
-import { isRefusal, type ActionContext } from '../domain/governance/context.js';
-import { grantScopes, revokeScopes, transitionPairing } from '../domain/governance/pairings.js';
-import { applyAsSupplier, listSuppliers, supplierIdOfPerson, type PairingRow, type SupplierRow } from '../domain/governance/suppliers.js';
-import { DSPT_STATUSES, PAIRING_STAGES, allowedTransitions, type PairingStage } from '../domain/pipeline.js';
-import { SCOPES, type ScopeInfo } from '../domain/scopes.js';
+import { clinicalSystem, type ClinicalSystemId } from '../../domain/clinical-systems.js';
+import { isRefusal, type ActionContext } from '../../domain/governance/context.js';
+import { grantScopes, revokeScopes, transitionPairing } from '../../domain/governance/pairings.js';
+import { applyAsSupplier, listSuppliers, supplierIdOfPerson, type PairingRow, type SupplierRow } from '../../domain/governance/suppliers.js';
+import { DSPT_STATUSES, PAIRING_STAGES, allowedTransitions, type PairingStage } from '../../domain/pipeline.js';
+import { SCOPES, type ScopeInfo } from '../../domain/scopes.js';
 import { ClinicalSystemIdEnum, ClinicalSystemRef } from './clinical-system.js';
 import { ClientAppType } from './client-app.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
