@@ -24,8 +24,23 @@ export interface CheckedContent {
   sha256: string;
 }
 
-/** Standard base64 (RFC 4648 section 4), padded, no whitespace or line breaks. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const ALPHABET = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') ALPHABET[c.charCodeAt(0)] = 1;
+
+/**
+ * Standard base64 (RFC 4648 section 4), padded, no whitespace or line breaks. A plain loop: a
+ * regular expression with a repeated group overflows the stack on megabytes of input.
+ */
+export function isStrictBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const end = text.length - padding;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || ALPHABET[code] !== 1) return false;
+  }
+  return true;
+}
 const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
 
 /** Decoded size implied by a base64 text's length (exact for valid input), without decoding it. */
@@ -58,7 +73,7 @@ export function checkContent(base64: string): CheckedContent | ContentProblem {
     return { code: 'DOCUMENT_TOO_LARGE', message: `A document is at most ${MAX_DOCUMENT_BYTES} bytes (5 MB) once decoded.` };
   }
   if (base64.length === 0) return { code: 'VALIDATION_FAILED', message: 'The document is empty.' };
-  if (!BASE64.test(base64)) return { code: 'INVALID_BASE64', message: 'contentBase64 is not standard padded base64 (RFC 4648, no line breaks).' };
+  if (!isStrictBase64(base64)) return { code: 'INVALID_BASE64', message: 'contentBase64 is not standard padded base64 (RFC 4648, no line breaks).' };
   const bytes = Buffer.from(base64, 'base64');
   const contentType = sniffContentType(bytes);
   if (!contentType) {
