@@ -36,7 +36,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
 const HARMLESS = [
   'InvalidNhsNumber', 'PatientNotFound', 'InvalidOdsCode', 'PracticeNotFound', 'InvalidDateRange', 'ClinicalSystemError',
   'InvalidTransition', 'ActionRefused', 'PageInfo', 'PracticeConnection', 'PracticeEdge', 'ClinicalSystem', 'Capability',
-  'Throttle', 'Viewer', 'ScopeInfo',
+  'Throttle', 'Viewer', 'ScopeInfo', 'LiveSuppliers',
 ] as const;
 
 export const permissionMap = {
@@ -50,6 +50,7 @@ export const permissionMap = {
     mySupplier: developer,
     suppliers: reviewer,
     supplier: reviewer,
+    liveSuppliers: reviewer, // the pipeline board's count against the cap
     practiceEnablements: practiceUser,
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
     verifyAuditChain: auditReader, // cheap: from the latest signed checkpoint, once per request
