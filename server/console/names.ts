@@ -16,6 +16,12 @@ export const ENUM_NAMES: Record<string, Record<string, string>> = {
     REVOKED: 'Revoked',
     REJECTED: 'Rejected',
   },
+  DsptStatus: {
+    STANDARDS_MET: 'Standards met',
+    STANDARDS_EXCEEDED: 'Standards exceeded',
+    APPROACHING_STANDARDS: 'Approaching standards',
+    STANDARDS_NOT_MET: 'Standards not met',
+  },
   PluginVersionStatus: { SUBMITTED: 'Waiting for review', APPROVED: 'Approved', REJECTED: 'Rejected' },
   PluginRunOutcome: { OK: 'Succeeded', ERROR: 'Failed with an error', TIMEOUT: 'Timed out', OUT_OF_MEMORY: 'Ran out of memory', EFFECTS_REFUSED: 'Effects refused', DISABLED: 'Plugin disabled' },
   AuditOutcome: { ALLOWED: 'Allowed', REFUSED: 'Refused', FAILED: 'Failed' },
