@@ -123,19 +123,22 @@ for (const backend of await availableBackends()) {
       expect(textOf(bad.html)).toContain('Enter the "from" date as a date');
     });
 
-    it('keeps practice users to their own practice, and says why when they ask for another', async () => {
+    it('tells a practice user the reviewer pages are not theirs, and whose they are', async () => {
       const admin = new ConsoleClient(app);
       await admin.signIn('admin.Z91002');
-      expect((await admin.get('/console/audit')).status).toBe(200);
-      const other = await admin.get('/console/audit?practiceOdsCode=Z91001');
-      expect(other.status).toBe(403);
-      const text = textOf(other.html);
-      expect(text).toContain("Practice users may read only their own practice's audit.");
-      expect(text).toContain('FORBIDDEN');
-      expect(text).toContain('Ask someone with the right role');
-      const board = await admin.get('/console/reviewer/board');
-      expect(board.status).toBe(403);
-      expect(textOf(board.html)).toContain('This is for: NHS England reviewer');
+      for (const path of ['/console/reviewer/board', '/console/audit', `/console/reviewer/suppliers/${supplierId}`]) {
+        const refused = await admin.get(path);
+        expect(refused.status).toBe(403);
+        expect(textOf(refused.html)).toContain('This is for: NHS England reviewer');
+      }
+    });
+
+    it('shows a refusal from the API with its code and what would make it allowed', async () => {
+      const page = await reviewer.get('/console/audit?after=not-a-cursor');
+      expect(page.status).toBe(400);
+      const text = textOf(page.html);
+      expect(text).toContain('There is a problem');
+      expect(text).toContain('Invalid cursor. (BAD_USER_INPUT)');
     });
   });
 }

@@ -1,5 +1,5 @@
-// The audit explorer: filter and page through the audit trail, with the chain's verification
-// state. Reviewers see everything; practice users see their own practice (the API enforces it).
+// The audit explorer for NHS England reviewers: filter and page through the whole audit trail,
+// with the chain's verification state. Practice users have their own practice's audit page.
 import { button, errorSummary, heading, pagination, select, summaryList, table, tag, textInput, type FieldError } from '../../components.js';
 import { html } from '../../html.js';
 import { enumName, nhsNumber, ukDateTime } from '../../names.js';
@@ -39,7 +39,7 @@ const PAGE_SIZE = 25;
 const FILTERS = ['practiceOdsCode', 'supplierId', 'nhsNumber', 'outcome', 'from', 'to'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export const nav: ConsoleNavItem[] = [{ text: 'Audit', href: '/console/audit', roles: ['REVIEWER', 'PRACTICE_ADMIN', 'CLINICIAN'] }];
+export const nav: ConsoleNavItem[] = [{ text: 'Audit', href: '/console/audit', roles: ['REVIEWER'] }];
 
 /** What the event was about, in a few words: sections read, the plugin, the app. */
 function about(row: AuditRow): string {
@@ -56,7 +56,7 @@ export const routes: ConsoleRoute[] = [
   {
     method: 'GET',
     path: '/console/audit',
-    roles: ['REVIEWER', 'PRACTICE_ADMIN', 'CLINICIAN'],
+    roles: ['REVIEWER'],
     async handle(req) {
       const q = req.query;
       const values = Object.fromEntries(FILTERS.map((k) => [k, (q.get(k) ?? '').trim()])) as Record<(typeof FILTERS)[number], string>;
