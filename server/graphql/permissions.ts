@@ -28,7 +28,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'ManagedAppointment', 'BookingOrganisation', 'DomainEvent',
   'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
-  'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
+  'Enablement', 'AvailableApp', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
   'AuditVerificationJob', 'AuditInclusionProof', 'AuditCheckpoint',
 ] as const;
 
@@ -51,6 +51,7 @@ export const permissionMap = {
     suppliers: reviewer,
     supplier: reviewer,
     practiceEnablements: practiceUser,
+    availableApps: practiceUser, // the caller's own practice only (resolver)
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
     verifyAuditChain: auditReader, // cheap: from the latest signed checkpoint, once per request
     auditVerification: reviewer,
