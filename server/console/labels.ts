@@ -47,7 +47,7 @@ export const ENUM_LABELS: Readonly<Record<string, Readonly<Record<string, string
     ARRIVED: 'Arrived', BOOKED: 'Booked', CANCELLED: 'Cancelled', FULFILLED: 'Attended', NOSHOW: 'Did not attend', PENDING: 'Pending',
   },
   AuditOutcome: { ALLOWED: 'Allowed', FAILED: 'Failed', REFUSED: 'Refused' },
-  AuditVerificationState: { DONE: 'Finished', FAILED: 'Could not finish', RUNNING: 'Running' },
+  AuditVerificationState: { DONE: 'Finished', FAILED: 'Could not finish', RUNNING: 'Checking' },
   CapabilityArea: {
     ALLERGIES: 'Allergies',
     AMEND_APPOINTMENT: 'Change an appointment',
@@ -66,7 +66,7 @@ export const ENUM_LABELS: Readonly<Record<string, Readonly<Record<string, string
     UNCATEGORISED: 'Other observations',
   },
   CapabilitySource: { PUBLISHED: 'Published by GP Connect', SANDBOX_ASSUMPTION: 'Assumed for the sandbox' },
-  ClinicalSystemId: { CEGEDIM_VISION: 'Vision (Cegedim)', EMIS_WEB: 'EMIS Web', MICROTEST_EVOLUTION: 'Evolution (Microtest)', TPP_SYSTMONE: 'SystmOne (TPP)' },
+  ClinicalSystemId: { CEGEDIM_VISION: 'Cegedim Vision', EMIS_WEB: 'EMIS Web', MICROTEST_EVOLUTION: 'Microtest Evolution', TPP_SYSTMONE: 'TPP SystmOne' },
   DsptStatus: {
     APPROACHING_STANDARDS: 'Approaching standards',
     STANDARDS_EXCEEDED: 'Standards exceeded',
@@ -131,9 +131,9 @@ export const ENUM_LABELS: Readonly<Record<string, Readonly<Record<string, string
     REVOKED: 'Revoked',
     SUPPORTED_TEST: 'Supported test',
     SUSPENDED: 'Suspended',
-    UNSUPPORTED_TEST: 'Unsupported test (sandbox only)',
+    UNSUPPORTED_TEST: 'Unsupported test (sandbox)',
   },
-  PersonRole: { CLINICIAN: 'Clinician', PRACTICE_ADMIN: 'Practice administrator', REVIEWER: 'NHS England reviewer', SUPPLIER_DEVELOPER: 'Supplier developer' },
+  PersonRole: { CLINICIAN: 'Clinician', PRACTICE_ADMIN: 'Practice admin', REVIEWER: 'NHS England reviewer', SUPPLIER_DEVELOPER: 'Supplier developer' },
   PluginRunOutcome: {
     DISABLED: 'Stopped: the plugin was switched off',
     EFFECTS_REFUSED: 'Changes refused',

@@ -39,7 +39,7 @@ describe('plain-English names', () => {
   it('are words, not codes: no name repeats its code or is blank', () => {
     const all = [...Object.values(SCOPE_LABELS), ...Object.values(EVENT_TYPE_LABELS), ...Object.values(ENUM_LABELS).flatMap((v) => Object.values(v))];
     expect(all.filter((label) => label.trim() === '' || /^[A-Z_]+$/.test(label))).toEqual([]);
-    expect(enumLabel('PairingStage', 'UNSUPPORTED_TEST')).toBe('Unsupported test (sandbox only)');
+    expect(enumLabel('PairingStage', 'UNSUPPORTED_TEST')).toBe('Unsupported test (sandbox)');
   });
 
   it('appear in the README as generated from the table', () => {
