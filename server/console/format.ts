@@ -89,3 +89,35 @@ export function formatDuration(ms: number): string {
 export function formatCount(value: number): string {
   return new Intl.NumberFormat('en-GB').format(value);
 }
+
+/**
+ * A date a person typed: "2026-12-01" (what a date field sends) or "1/12/2026" (day first, as
+ * people in the UK write it). Null when it is not a real calendar date.
+ */
+export function parseUkDate(text: string): string | null {
+  const value = text.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  const uk = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
+  const [year, month, day] = iso ? [iso[1], iso[2], iso[3]].map(Number) : uk ? [uk[3], uk[2], uk[1]].map(Number) : [];
+  if (year === undefined || month === undefined || day === undefined) return null;
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The instant a UK calendar day ("2026-07-01") begins: midnight in London, GMT or BST. */
+export function ukStartOfDay(isoDate: string): Date | null {
+  const parsed = parseUkDate(isoDate);
+  if (!parsed) return null;
+  const [year, month, day] = parsed.split('-').map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(year, month - 1, day);
+  // London is UTC or UTC+1; at UTC midnight its clock shows 00 or 01, which is the offset.
+  const { hour } = ukCalendar(new Date(utcMidnight));
+  return new Date(utcMidnight - Number(hour) * 3_600_000);
+}
+
+/** The next calendar day of "2026-12-31": "2027-01-01". */
+export function nextDay(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+}

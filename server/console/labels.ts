@@ -1,5 +1,5 @@
 // Plain-English names for everything the API spells as a code: every enum value of the schema,
-// every capability scope and every event type. The console shows these (with the code beside, where
+// every capability scope, every event type and every plugin effect kind. The console shows these (with the code beside, where
 // a person may need to match it to the API), and the README's "Plain-English names" section is
 // generated from this same table (scripts/readme-labels.ts). A test fails when the schema or the
 // scope list gains a value this table does not name.
@@ -34,6 +34,11 @@ export const EVENT_TYPE_LABELS: Readonly<Record<string, string>> = {
   'document.rejected': 'A document was rejected',
   'enablement.changed': 'A practice switched an app on or off',
   'pipeline.stage_changed': "A supplier's pairing moved to another stage",
+};
+
+/** Plugin effect kind → what a plugin proposing it may change. */
+export const EFFECT_KIND_LABELS: Readonly<Record<string, string>> = {
+  'practice-task.create': "Add tasks to the practice's worklist",
 };
 
 /** GraphQL enum name → value → plain English. */
@@ -171,6 +176,11 @@ export function enumLabel(enumName: string, value: string): string {
 /** The plain-English name of a scope; the code itself when unknown. */
 export function scopeLabel(scope: string): string {
   return SCOPE_LABELS[scope] ?? scope;
+}
+
+/** The plain-English name of a plugin effect kind; the kind itself when unknown. */
+export function effectKindLabel(kind: string): string {
+  return EFFECT_KIND_LABELS[kind] ?? kind;
 }
 
 /** The plain-English name of an event type; the type itself when unknown. */

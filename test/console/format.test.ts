@@ -1,6 +1,6 @@
 // The console writes dates, times and NHS numbers as people in the NHS read them.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDate, formatDateTime, formatDuration, formatNhsNumber } from '../../server/console/format.js';
+import { formatBytes, formatCount, formatDate, formatDateTime, formatDuration, formatNhsNumber, nextDay, parseUkDate, ukStartOfDay } from '../../server/console/format.js';
 
 describe('formatDate', () => {
   it('writes a calendar date day, month name, year with no leading zero', () => {
@@ -75,5 +75,23 @@ describe('sizes, durations and counts', () => {
 
   it('separates thousands', () => {
     expect(formatCount(12345)).toBe('12,345');
+  });
+});
+
+describe('dates people type', () => {
+  it('reads ISO dates and day-first UK dates, and refuses impossible ones', () => {
+    expect(parseUkDate('2026-12-01')).toBe('2026-12-01');
+    expect(parseUkDate('1/12/2026')).toBe('2026-12-01');
+    expect(parseUkDate('01.07.2026')).toBe('2026-07-01');
+    expect(parseUkDate('31/02/2026')).toBeNull();
+    expect(parseUkDate('12/31/2026')).toBeNull();
+    expect(parseUkDate('tomorrow')).toBeNull();
+  });
+
+  it('starts a UK day at London midnight: 23:00 UTC the day before in summer, 00:00 UTC in winter', () => {
+    expect(ukStartOfDay('2026-07-01')!.toISOString()).toBe('2026-06-30T23:00:00.000Z');
+    expect(ukStartOfDay('2026-12-01')!.toISOString()).toBe('2026-12-01T00:00:00.000Z');
+    expect(ukStartOfDay('2026-02-30')).toBeNull();
+    expect(nextDay('2026-12-31')).toBe('2027-01-01');
   });
 });

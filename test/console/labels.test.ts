@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { isEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { ENUM_LABELS, EVENT_TYPE_LABELS, SCOPE_LABELS, enumLabel, scopeLabel } from '../../server/console/labels.js';
+import { EFFECT_KINDS } from '@gp-open-integration/sdk/manifest';
+import { EFFECT_KIND_LABELS, ENUM_LABELS, EVENT_TYPE_LABELS, SCOPE_LABELS, enumLabel, scopeLabel } from '../../server/console/labels.js';
 import { renderLabelsMarkdown, spliceLabels } from '../../server/console/labels-markdown.js';
 import { ERROR_REMEDIES, describeRefusal } from '../../server/console/error-help.js';
 import { EVENT_TYPES } from '../../server/domain/events/catalogue.js';
@@ -36,8 +37,12 @@ describe('plain-English names', () => {
     expect(Object.keys(EVENT_TYPE_LABELS).sort()).toEqual([...EVENT_TYPES].sort());
   });
 
+  it('name every plugin effect kind', () => {
+    expect(Object.keys(EFFECT_KIND_LABELS).sort()).toEqual([...EFFECT_KINDS].sort());
+  });
+
   it('are words, not codes: no name repeats its code or is blank', () => {
-    const all = [...Object.values(SCOPE_LABELS), ...Object.values(EVENT_TYPE_LABELS), ...Object.values(ENUM_LABELS).flatMap((v) => Object.values(v))];
+    const all = [...Object.values(SCOPE_LABELS), ...Object.values(EVENT_TYPE_LABELS), ...Object.values(EFFECT_KIND_LABELS), ...Object.values(ENUM_LABELS).flatMap((v) => Object.values(v))];
     expect(all.filter((label) => label.trim() === '' || /^[A-Z_]+$/.test(label))).toEqual([]);
     expect(enumLabel('PairingStage', 'UNSUPPORTED_TEST')).toBe('Unsupported test (sandbox)');
   });
