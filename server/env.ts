@@ -34,6 +34,14 @@ const EnvSchema = z.object({
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_JWKS_URL: z.string().url().optional(),
   OIDC_AUDIENCE: z.string().min(1).default('gp-open-integration'),
+  /** The console's client at the OpenID provider (AUTH_MODE=oidc): authorization code with PKCE. */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Only for a confidential client; a public client relies on PKCE alone. */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Scopes the console asks the provider for (its access token must be one this API accepts). */
+  OIDC_SCOPES: z.string().min(1).default('openid profile'),
+  /** How long a console sign-in lasts (never longer than the person's token). */
+  CONSOLE_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
   PUBLIC_URL: z.string().url().optional(),
   /** 'silent' logs nothing (the test suite's in-process servers, whose failures are expected). */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -19,6 +19,7 @@ import { accessFactsPlugin } from './access-facts-plugin.js';
 import { openAuditIntegrity } from '../audit-integrity.js';
 import type { AuditIntegrity } from '../domain/audit/integrity.js';
 import { checkpointRoutePlugin } from './checkpoint-route.js';
+import { consolePlugin } from '../console/server.js';
 import { accessAuditPlugin } from './audit-plugin.js';
 import { anonymousCallers } from './anonymous-callers.js';
 import { anonymousThrottlePlugin } from './anonymous-throttle.js';
@@ -130,6 +131,8 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       guardedRoute(routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer })),
       guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter, anonymous })),
       guardedRoute(checkpointRoutePlugin(auditIntegrity)),
+      // The web console at /console: one more client of this API, as the signed-in person.
+      guardedRoute(consolePlugin({ env, db, devIssuer, audit: auditWriter, anonymous, api: async (request): Promise<Response> => yoga.fetch(request) })),
       anonymousThrottlePlugin(anonymous),
       inputGuardPlugin(),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),

@@ -4,3 +4,4 @@ export * from './audit.js';
 export * from './sandbox.js';
 export * from './plugins.js';
 export * from './events.js';
+export * from './console.js';
