@@ -103,9 +103,9 @@ async function appPage(req: ConsoleRequest, state: { chosen?: string[]; errors?:
   const current = practiceEnablements.find((e) => e.app.clientId === clientId);
   const name = offer?.app.name ?? current?.app.name;
   if (!name) {
-    return page('App not found', html`${heading('App not found')}
+    return page('App not found', html`${problems({ refusal: state.refusal, errors: state.errors })}${heading('App not found')}
       <p class="nhsuk-body">There is no app with this identifier that your practice may switch on or has switched on. It may have been revoked, or its supplier may not be approved for your clinical system.</p>
-      <p class="nhsuk-body"><a class="nhsuk-link" href="${BASE}">Back to apps</a></p>`, { status: 404 });
+      <p class="nhsuk-body"><a class="nhsuk-link" href="${BASE}">Back to apps</a></p>`, { status: state.refusal ? 400 : 404 });
   }
   const active = current?.active === true;
   const status = active ? tag('Switched on', 'green') : current ? tag('Switched off', 'grey') : tag('Not switched on', 'white');
