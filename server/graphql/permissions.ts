@@ -29,7 +29,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'ManagedAppointment', 'BookingOrganisation', 'DomainEvent', 'DocumentConnection', 'DocumentEdge',
   'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
-  'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
+  'Enablement', 'AvailableApp', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
   'AuditVerificationJob', 'AuditInclusionProof', 'AuditCheckpoint',
 ] as const;
 
@@ -53,6 +53,7 @@ export const permissionMap = {
     supplier: reviewer,
     liveSuppliers: reviewer, // the pipeline board's count against the cap
     practiceEnablements: practiceUser,
+    availableApps: practiceUser, // the caller's own practice only (resolver)
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)
     verifyAuditChain: auditReader, // cheap: from the latest signed checkpoint, once per request
     auditVerification: reviewer,
