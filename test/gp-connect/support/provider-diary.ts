@@ -83,7 +83,7 @@ export function installDiary(provider: FakeProvider, count = 12): ProviderDiary 
       if (request.headers['if-match'] !== versionTag(stored.version)) return json(409, outcome('FHIR_CONSTRAINT_VIOLATION'));
       if (body?.resourceType !== 'Appointment' || body.id !== stored.resource.id) return json(422, outcome('INVALID_RESOURCE'));
       const version = newVersion();
-      const resource = { ...structuredClone(body), meta: { ...(body.meta as Json), versionId: String(version) } };
+      const resource: Json = { ...structuredClone(body), meta: { ...(body.meta as Json), versionId: String(version) } };
       if (resource.status === 'cancelled') for (const s of (resource.slot as Json[]) ?? []) diary.busy.delete(String(s.reference).replace('Slot/', ''));
       diary.appointments.set(stored.resource.id as string, { resource, version });
       return json(200, resource, { etag: versionTag(version) });
