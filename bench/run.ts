@@ -1,5 +1,5 @@
 // npm run bench [-- --rounds 5 --round-seconds 2 --connections 16 --patients 2000 --scenarios apcdblLqijkv --database gpoi_bench
-//                  --warm-up 2 --profile <dir> --verbose --write-rounds 3 --write-seconds 1 --workers 8 --events 30 --burst 200]
+//                  --warm-up 2 --profile <dir> --verbose --write-rounds 3 --write-seconds 2 --workers 8 --events 30 --burst 200]
 //                  (add e for the GP Connect scenario)
 // Seeds a data set into its own database on the local PostgreSQL, starts the API, the same API with
 // audit discarded, and PostGraphile v5 over the same sandbox tables, each in its own process, and
@@ -296,7 +296,7 @@ if (writes) {
     `\nwrites and events (issue 9), in this process against its own database:\n${await benchWrites({
       scenarios: writes,
       rounds: Number(arg('write-rounds', '3')),
-      roundSeconds: Number(arg('write-seconds', '1')),
+      roundSeconds: Number(arg('write-seconds', '2')),
       workers: Number(arg('workers', '8')),
       events: Number(arg('events', '30')),
       burst: Number(arg('burst', '200')),
