@@ -1,5 +1,6 @@
-// npm run bench [-- --rounds 5 --round-seconds 2 --connections 16 --patients 2000 --scenarios apcdblLqij --database gpoi_bench
-//                  --warm-up 2 --profile <dir> --verbose]   (add e for the GP Connect scenario)
+// npm run bench [-- --rounds 5 --round-seconds 2 --connections 16 --patients 2000 --scenarios apcdblLqijkv --database gpoi_bench
+//                  --warm-up 2 --profile <dir> --verbose --write-rounds 3 --write-seconds 2 --workers 8 --events 30 --burst 200]
+//                  (add e for the GP Connect scenario)
 // Seeds a data set into its own database on the local PostgreSQL, starts the API, the same API with
 // audit discarded, and PostGraphile v5 over the same sandbox tables, each in its own process, and
 // drives them over loopback HTTP with autocannon:
@@ -12,6 +13,8 @@
 //   q  PostGraphile's page of 100 patients with every section  (2 connections)
 //   i  the baseline on one connection (idle-server latency);  j  the supplier app's record, likewise
 //   e  the record through the GP Connect connector against a local fake provider (in process)
+//   k  booking workload (search + book + cancel) through the API and by hand-written SQL (bench/writes.ts)
+//   v  event latency, commit -> SSE subscriber and -> webhook receiver; webhook deliveries/s (bench/writes.ts)
 // Every scenario runs once per round, rounds interleaved (a p c d ... a p c d ...), so each round's
 // ratios compare scenarios that saw the same machine; figures are min/median/max over rounds. CPU
 // per request of the serving process and of PostgreSQL comes from /proc, SQL statements per request
@@ -28,6 +31,7 @@ import { drive, figures, formatSpread, p50Of, spread, type Round, type Scenario 
 import { startProcess, type BenchServer } from './processes.js';
 import { PAGE_QUERY, PG_PAGE_QUERY, PG_RECORD_QUERY } from './queries.js';
 import { supplierAppToken } from './supplier-app.js';
+import { benchWrites } from './writes.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,7 +41,7 @@ const rounds = Number(arg('rounds', '5'));
 const roundSeconds = Number(arg('round-seconds', '2'));
 const connections = Number(arg('connections', '16'));
 const patients = Number(arg('patients', '2000'));
-const only = arg('scenarios', 'apcdblLqij');
+const only = arg('scenarios', 'apcdblLqijkv');
 const warmUpSeconds = Number(arg('warm-up', '2'));
 const profileDir = arg('profile', '');
 const verbose = process.argv.includes('--verbose');
@@ -286,3 +290,16 @@ console.log('\nPostGraphile serves the tables as they are: no authentication, pe
 console.log('(recorded / not supplied / withheld), no mapping to the record model; its record and page read the same rows.');
 if (profileDir) console.log(`CPU profiles of the servers: ${profileDir} (summarise with: npx tsx bench/profile-summary.ts <file>)`);
 if (only.includes('e')) console.log(`\n(e) ${formatGpConnectBench(await benchGpConnect())}`);
+const writes = [...only].filter((k) => k === 'k' || k === 'v').join('');
+if (writes) {
+  console.log(
+    `\nwrites and events (issue 9), in this process against its own database:\n${await benchWrites({
+      scenarios: writes,
+      rounds: Number(arg('write-rounds', '3')),
+      roundSeconds: Number(arg('write-seconds', '2')),
+      workers: Number(arg('workers', '8')),
+      events: Number(arg('events', '30')),
+      burst: Number(arg('burst', '200')),
+    })}`,
+  );
+}

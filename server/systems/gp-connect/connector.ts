@@ -12,6 +12,7 @@ import { roundsOf, structuredRecordParameters } from './parameters.js';
 import { patientLookup } from './patient-lookup.js';
 import { asConnectorError, isConsentRefusal } from './provider-errors.js';
 import { patientAppointments, searchSlots } from './scheduling.js';
+import { gpConnectAppointmentWrites } from './appointment-writes.js';
 import { answersFromBundle } from './structured-record.js';
 
 export type { GpConnectOptions, GpConnectTiming } from './endpoint-config.js';
@@ -100,5 +101,7 @@ export function gpConnectConnector(options: GpConnectOptions): ClinicalSystemCon
 
     patientAppointments: (practice, nhsNumbers, range, meta) =>
       guarded(() => patientAppointments(contextFor(practice, meta), practice, nhsNumbers, range, findPatient)),
+
+    appointmentWrites: gpConnectAppointmentWrites(contextFor, findPatient),
   };
 }

@@ -14,10 +14,15 @@ export const INTERACTIONS = {
   findPatient: 'urn:nhs:names:services:gpconnect:fhir:rest:search:patient-1',
   searchSlots: 'urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1',
   patientAppointments: 'urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1',
+  readPatient: 'urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1',
+  bookAppointment: 'urn:nhs:names:services:gpconnect:fhir:rest:create:appointment-1',
+  amendAppointment: 'urn:nhs:names:services:gpconnect:fhir:rest:update:appointment-1',
+  cancelAppointment: 'urn:nhs:names:services:gpconnect:fhir:rest:cancel:appointment-1',
+  readAppointment: 'urn:nhs:names:services:gpconnect:fhir:rest:read:appointment-1',
 } as const;
 
 export interface ProviderCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Path and query below the endpoint's base URL, e.g. `/Patient?identifier=...`. */
   path: string;
   interaction: string;
@@ -25,6 +30,14 @@ export interface ProviderCall {
   body?: unknown;
   /** Reads may be retried on network errors and 502/503/504; writes never are. */
   safe: boolean;
+  /** The version a PUT changes (`W/"<versionId>"`), so the provider refuses it if it moved on. */
+  ifMatch?: string;
+}
+
+/** A resource and the version the provider stated in its ETag header, if any. */
+export interface Answer {
+  resource: Resource;
+  etag: string | null;
 }
 
 export interface CallContext {
@@ -68,6 +81,7 @@ export function requestHeaders(call: ProviderCall, ctx: CallContext, now = new D
     'ssp-interactionid': call.interaction,
     authorization: `Bearer ${unsecuredJwt(claims)}`,
     ...(call.body === undefined ? {} : { 'content-type': 'application/fhir+json;charset=utf-8' }),
+    ...(call.ifMatch === undefined ? {} : { 'if-match': call.ifMatch }),
   };
 }
 
@@ -133,6 +147,11 @@ async function backoff(attempt: number, deadline: number, signal: AbortSignal): 
 
 /** Performs the call and returns the parsed JSON resource, or throws a ConnectorError. */
 export async function callProvider(call: ProviderCall, ctx: CallContext): Promise<Resource> {
+  return (await callProviderForAnswer(call, ctx)).resource;
+}
+
+/** As callProvider, with the ETag the provider sent (writes need the version it returned). */
+export async function callProviderForAnswer(call: ProviderCall, ctx: CallContext): Promise<Answer> {
   const { settings } = ctx;
   const headers = requestHeaders(call, ctx);
   const body = call.body === undefined ? undefined : JSON.stringify(call.body);
@@ -158,7 +177,7 @@ export async function callProvider(call: ProviderCall, ctx: CallContext): Promis
         throw unavailable();
       }
       try {
-        return await readAnswer(response, settings.maxResponseBytes);
+        return { resource: await readAnswer(response, settings.maxResponseBytes), etag: response.headers.get('etag') };
       } catch (error) {
         if (controller.signal.aborted) throw providerError('PROVIDER_TIMEOUT');
         if (error instanceof ConnectorError) throw error;

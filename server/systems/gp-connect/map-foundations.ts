@@ -56,7 +56,7 @@ export function slotsFromSearch(bundle: Resource): Slot[] {
   });
 }
 
-const APPOINTMENT_STATUSES: Record<string, Appointment['status']> = {
+export const APPOINTMENT_STATUSES: Record<string, Appointment['status']> = {
   booked: 'BOOKED',
   fulfilled: 'FULFILLED',
   cancelled: 'CANCELLED',

@@ -50,6 +50,8 @@ export class ProviderRefusal extends ConnectorError {
   constructor(
     code: ConnectorErrorCode,
     readonly spineCode: string | null,
+    /** The HTTP status of the refusal (writes map 403/404/409/412/422 by it). */
+    readonly status: number | null = null,
   ) {
     super(code, MESSAGES[code]);
   }
@@ -71,10 +73,12 @@ export const isConsentRefusal = (error: unknown) => error instanceof ProviderRef
 export function errorForResponse(status: number, outcome: Resource | undefined): ConnectorError {
   for (const code of outcomeCodes(outcome)) {
     const ours = pick(SPINE_CODES, code);
-    if (ours) return new ProviderRefusal(ours, code);
+    if (ours) return new ProviderRefusal(ours, code, status);
   }
   if (status === 502 || status === 503 || status === 504) return providerError('PROVIDER_UNAVAILABLE');
   if (status === 501) return providerError('NOT_SUPPORTED');
+  // A refusal with a code we do not map for reads: reads see PROVIDER_ERROR, writes look closer.
+  if (status >= 400 && status < 500) return new ProviderRefusal('PROVIDER_ERROR', outcomeCodes(outcome)[0] ?? null, status);
   return providerError('PROVIDER_ERROR');
 }
 

@@ -2,20 +2,24 @@
 import type { PracticeRecord } from '../../domain/practices.js';
 import type { Appointment, DateRange, Slot } from '../../domain/scheduling.js';
 import { eachLimited } from './batch.js';
-import { ODS_SYSTEM, typeOf } from './fhir.js';
+import { ODS_SYSTEM, typeOf, type Resource } from './fhir.js';
 import { callProvider, INTERACTIONS, mapped, searchQuery, type CallContext } from './http-client.js';
 import { appointmentsFromSearch, slotsFromSearch } from './map-foundations.js';
 import type { FindPatient } from './patient-lookup.js';
 import { providerError } from './provider-errors.js';
 
 const ORGANISATION_TYPE = 'https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1';
-const fhirInstant = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+export const fhirInstant = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 /** Calendar date in England: providers read date-only search parameters in their local time. */
 const englandDate = (date: Date) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 
-export async function searchSlots(ctx: CallContext, range: DateRange): Promise<Slot[]> {
-  const ods = ctx.meta.organisationOds ?? ctx.settings.platformOrganisation?.odsCode;
+/**
+ * The free-slot searchset for a window. The searchFilter names the organisation that will book
+ * (ODS code and organisation type), so the provider leaves out slots that organisation may not book.
+ */
+export async function freeSlotBundle(ctx: CallContext, range: DateRange, booker?: { odsCode: string; type: string }): Promise<Resource> {
+  const ods = booker?.odsCode ?? ctx.meta.organisationOds ?? ctx.settings.platformOrganisation?.odsCode;
   const pairs: Array<[string, string]> = [
     ['start', `ge${fhirInstant(range.from)}`],
     ['end', `le${fhirInstant(range.to)}`],
@@ -27,8 +31,13 @@ export async function searchSlots(ctx: CallContext, range: DateRange): Promise<S
   ];
   if (ods) pairs.push(['searchFilter', `${ODS_SYSTEM}|${ods}`]);
   // Practice users book from a GP practice; other callers' organisation type is not known to us.
-  if (ctx.meta.organisationOds) pairs.push(['searchFilter', `${ORGANISATION_TYPE}|gp-practice`]);
-  const bundle = await callProvider({ method: 'GET', path: `/Slot?${searchQuery(pairs)}`, interaction: INTERACTIONS.searchSlots, scope: 'organization/*.read', safe: true }, ctx);
+  const type = booker?.type ?? (ctx.meta.organisationOds ? 'gp-practice' : null);
+  if (type) pairs.push(['searchFilter', `${ORGANISATION_TYPE}|${type}`]);
+  return callProvider({ method: 'GET', path: `/Slot?${searchQuery(pairs)}`, interaction: INTERACTIONS.searchSlots, scope: 'organization/*.read', safe: true }, ctx);
+}
+
+export async function searchSlots(ctx: CallContext, range: DateRange): Promise<Slot[]> {
+  const bundle = await freeSlotBundle(ctx, range);
   return mapped(ctx.settings, INTERACTIONS.searchSlots, () => {
     if (typeOf(bundle) !== 'Bundle') throw providerError('PROVIDER_ERROR');
     // The same window as every connector: free slots starting in [from, to).
