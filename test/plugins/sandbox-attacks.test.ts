@@ -37,7 +37,8 @@ function attack(body: string, limits: Partial<RunLimits> = {}, input: unknown = 
 async function reported(body: string): Promise<string> {
   const result = await attack(body, { timeoutMs: 2_000 });
   expect(result.outcome, result.error ?? '').toBe('OK');
-  return result.effects[0]!.title;
+  const [effect] = result.effects;
+  return effect?.kind === 'practice-task.create' ? effect.title : '';
 }
 
 describe('escape techniques behind the vm2 advisories find nothing of the host', () => {

@@ -27,7 +27,7 @@ export const manifestOf = (row: Pick<PluginVersionRow, 'manifest'>) => row.manif
 function manifestProblems(manifest: ValidManifest): string | null {
   const unknown = manifest.scopes.filter((s) => !isKnownScope(s));
   if (unknown.length) return `Unknown scopes: ${unknown.join(', ')}.`;
-  const missing = manifest.effects.filter((kind) => !manifest.scopes.includes(EFFECT_SCOPES[kind]));
+  const missing = manifest.effects.filter((kind) => EFFECT_SCOPES[kind] !== null && !manifest.scopes.includes(EFFECT_SCOPES[kind]));
   if (missing.length) return `Effect kinds need their scopes in the manifest: ${missing.map((k) => `${k} needs ${EFFECT_SCOPES[k]}`).join(', ')}.`;
   for (const trigger of manifest.triggers) {
     if (trigger.kind !== 'schedule') continue;
