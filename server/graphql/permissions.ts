@@ -28,7 +28,8 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'ManagedAppointment', 'BookingOrganisation', 'DomainEvent',
   'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
-  'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
+  'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask',
+  'PluginVersionConnection', 'PluginVersionEdge', 'PluginEnablementConnection', 'PluginEnablementEdge', 'PluginRunConnection', 'PluginRunEdge', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
   'AuditVerificationJob', 'AuditInclusionProof', 'AuditCheckpoint',
 ] as const;
 

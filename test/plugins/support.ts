@@ -84,3 +84,7 @@ export async function firstPatients(app: TestApp, ods: string, token: string, fi
   );
   return listed.data!.practice.patients.edges.map((e) => e.node.nhsNumber);
 }
+
+export type Connection<T> = { edges: Array<{ node: T; cursor?: string }>; pageInfo?: { hasNextPage: boolean; endCursor: string | null } };
+/** The nodes of a Relay connection, in order. */
+export const nodesOf = <T>(connection: Connection<T>): T[] => connection.edges.map((e) => e.node);

@@ -1,7 +1,7 @@
 // Plugin runs in the domain: what a run may act on (its enablement, version and scopes), how its
 // proposed effects are checked (scope, practice, manifest) and applied all or none, and the run
 // record with its audit, every event carrying the run id.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Effect, ValidManifest } from '@gp-open-integration/sdk/manifest';
 import type { DbOrTx } from '../../db/client.js';
 import { practices } from '../../db/schema/governance.js';
@@ -9,6 +9,8 @@ import { pluginEnablements, pluginRuns, pluginTriggerClaims, pluginVersions } fr
 import { appendAuditEvents, type AuditTx } from '../audit/append.js';
 import { governanceEvent, type ActionContext } from '../governance/context.js';
 import { sortableId } from '../ids.js';
+import type { PageRequest } from '../practices.js';
+import { newestFirst } from './pages.js';
 import { applyEffects, effectProblems, EffectRefused, runActor, type ConnectorFor } from './effects.js';
 import type { PluginEnablementRow } from './enablements.js';
 import { stageProblem } from './enablements.js';
@@ -155,19 +157,21 @@ export async function auditRunRefusal(db: DbOrTx, ctx: ActionContext, pluginName
   );
 }
 
-export function runsOfPractice(db: DbOrTx, odsCode: string, first: number): Promise<PluginRunRow[]> {
-  return db.select().from(pluginRuns).where(eq(pluginRuns.practiceOds, odsCode)).orderBy(desc(pluginRuns.id)).limit(Math.min(Math.max(first, 1), 100));
+export async function runsOfPractice(db: DbOrTx, odsCode: string, page: PageRequest): Promise<PluginRunRow[]> {
+  const k = newestFirst(pluginRuns.id, page);
+  return db.select().from(pluginRuns).where(and(eq(pluginRuns.practiceOds, odsCode), ...k.where)).orderBy(k.order).limit(k.limit);
 }
 
 /** The supplier's runs everywhere; logs and inputs only where the practice is a sandbox practice. */
-export async function runsOfSupplier(db: DbOrTx, supplierId: string, first: number): Promise<PluginRunRow[]> {
+export async function runsOfSupplier(db: DbOrTx, supplierId: string, page: PageRequest): Promise<PluginRunRow[]> {
+  const k = newestFirst(pluginRuns.id, page);
   const rows = await db
     .select({ run: pluginRuns, isSandbox: practices.isSandbox })
     .from(pluginRuns)
     .innerJoin(practices, eq(practices.odsCode, pluginRuns.practiceOds))
-    .where(eq(pluginRuns.supplierId, supplierId))
-    .orderBy(desc(pluginRuns.id))
-    .limit(Math.min(Math.max(first, 1), 100));
+    .where(and(eq(pluginRuns.supplierId, supplierId), ...k.where))
+    .orderBy(k.order)
+    .limit(k.limit);
   return rows.map(({ run, isSandbox }) => (isSandbox ? run : { ...run, logs: null as unknown as string[], input: null }));
 }
 

@@ -11,7 +11,9 @@ import { appendAuditEvents } from '../audit/append.js';
 import { governanceEvent, refusal, type ActionContext, type Refusal } from '../governance/context.js';
 import { grantedScopes, supplierIdOfPerson } from '../governance/suppliers.js';
 import { sortableId } from '../ids.js';
+import type { PageRequest } from '../practices.js';
 import { isKnownScope } from '../scopes.js';
+import { newestFirst } from './pages.js';
 
 export type PluginVersionRow = typeof pluginVersions.$inferSelect;
 
@@ -127,13 +129,14 @@ export async function reviewVersion(db: DbOrTx, ctx: ActionContext, versionId: s
   });
 }
 
-export async function versionsBySupplier(db: DbOrTx, supplierId: string): Promise<PluginVersionRow[]> {
-  return db.select().from(pluginVersions).where(eq(pluginVersions.supplierId, supplierId)).orderBy(desc(pluginVersions.id)).limit(100);
+export async function versionsBySupplier(db: DbOrTx, supplierId: string, page: PageRequest): Promise<PluginVersionRow[]> {
+  const k = newestFirst(pluginVersions.id, page);
+  return db.select().from(pluginVersions).where(and(eq(pluginVersions.supplierId, supplierId), ...k.where)).orderBy(k.order).limit(k.limit);
 }
 
-export async function versionsByStatus(db: DbOrTx, status: string | null): Promise<PluginVersionRow[]> {
-  const query = db.select().from(pluginVersions);
-  return (status ? query.where(eq(pluginVersions.status, status)) : query).orderBy(desc(pluginVersions.id)).limit(100);
+export async function versionsByStatus(db: DbOrTx, status: string | null, page: PageRequest): Promise<PluginVersionRow[]> {
+  const k = newestFirst(pluginVersions.id, page);
+  return db.select().from(pluginVersions).where(and(status ? eq(pluginVersions.status, status) : undefined, ...k.where)).orderBy(k.order).limit(k.limit);
 }
 
 export async function versionById(db: DbOrTx, id: string): Promise<PluginVersionRow | null> {
