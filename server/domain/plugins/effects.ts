@@ -3,7 +3,7 @@
 // through the same domain functions as the API, in order. The first that the domain refuses throws
 // EffectRefused, so the caller's transaction rolls back every effect applied before it.
 import { inArray } from 'drizzle-orm';
-import { EFFECT_SCOPES, type Effect, type EffectOf } from '@gp-open-integration/sdk/manifest';
+import { EFFECT_SCOPES, type Effect } from '@gp-open-integration/sdk/manifest';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { patientRegistrations } from '../../db/schema/governance.js';
 import { practiceTasks } from '../../db/schema/plugins.js';

@@ -2,7 +2,7 @@
 // immutable from then on. NHS England approves or rejects it with a reason. Every check runs
 // before anything is stored, so a refused submission leaves no row behind.
 import { createHash } from 'node:crypto';
-import { and, desc, eq, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { EFFECT_SCOPES, MAX_BUNDLE_BYTES, manifestSchema, type ValidManifest } from '@gp-open-integration/sdk/manifest';
 import { Cron } from 'croner';
 import type { DbOrTx } from '../../db/client.js';
