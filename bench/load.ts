@@ -87,3 +87,4 @@ export function spread(values: readonly number[]): Spread {
 export const formatSpread = (s: Spread, digits = 2) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
 export const p50Of = (round: Round) => percentile([...round.latencies].sort((a, b) => a - b), 0.5);
+export const p99Of = (round: Round) => percentile([...round.latencies].sort((a, b) => a - b), 0.99);

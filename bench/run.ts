@@ -1,5 +1,5 @@
-// npm run bench [-- --rounds 5 --round-seconds 2 --connections 16 --patients 2000 --scenarios apcdblLqijkv --database gpoi_bench
-//                  --warm-up 2 --profile <dir> --verbose --write-rounds 3 --write-seconds 2 --workers 8 --events 30 --burst 200]
+// npm run bench [-- --rounds 5 --round-seconds 2 --connections 16 --patients 2000 --scenarios apcdblLqijxfkv --database gpoi_bench
+//                  --warm-up 2 --plugin-threads 2 --profile <dir> --verbose --write-rounds 3 --write-seconds 2 --workers 8 --events 30 --burst 200]
 //                  (add e for the GP Connect scenario)
 // Seeds a data set into its own database on the local PostgreSQL, starts the API, the same API with
 // audit discarded, and PostGraphile v5 over the same sandbox tables, each in its own process, and
@@ -13,6 +13,10 @@
 //   q  PostGraphile's page of 100 patients with every section  (2 connections)
 //   i  the baseline on one connection (idle-server latency);  j  the supplier app's record, likewise
 //   e  the record through the GP Connect connector against a local fake provider (in process)
+//   x  plugin runs in the production sandbox (in the bench process): cold, warm, the sandbox's own
+//      overhead against the same function called directly, runs/s across the pool (bench/plugin-sandbox.ts)
+//   f  the supplier app's record on one connection while a plugin pool runs at full tilt on the same
+//      machine (against j: the API's p99 with plugins busy versus idle)
 //   k  booking workload (search + book + cancel) through the API and by hand-written SQL (bench/writes.ts)
 //   v  event latency, commit -> SSE subscriber and -> webhook receiver; webhook deliveries/s (bench/writes.ts)
 // Every scenario runs once per round, rounds interleaved (a p c d ... a p c d ...), so each round's
@@ -27,7 +31,8 @@ import { seedSandbox } from '../server/seed/seed.js';
 import { RECORD_QUERY } from '../test/support/queries.js';
 import { cpuMark, cpuSince } from './cpu.js';
 import { benchGpConnect, formatGpConnectBench } from './gp-connect.js';
-import { drive, figures, formatSpread, p50Of, spread, type Round, type Scenario } from './load.js';
+import { drive, figures, formatSpread, p50Of, p99Of, spread, type Round, type Scenario } from './load.js';
+import { formatPluginBench, pluginBench, pluginLoad, type PluginBench } from './plugin-sandbox.js';
 import { startProcess, type BenchServer } from './processes.js';
 import { PAGE_QUERY, PG_PAGE_QUERY, PG_RECORD_QUERY } from './queries.js';
 import { supplierAppToken } from './supplier-app.js';
@@ -41,7 +46,8 @@ const rounds = Number(arg('rounds', '5'));
 const roundSeconds = Number(arg('round-seconds', '2'));
 const connections = Number(arg('connections', '16'));
 const patients = Number(arg('patients', '2000'));
-const only = arg('scenarios', 'apcdblLqijkv');
+const only = arg('scenarios', 'apcdblLqijxfkv');
+const pluginThreads = Number(arg('plugin-threads', '2'));
 const warmUpSeconds = Number(arg('warm-up', '2'));
 const profileDir = arg('profile', '');
 const verbose = process.argv.includes('--verbose');
@@ -114,6 +120,8 @@ interface Target {
   patientsPerRequest: number;
   /** The server counts its SQL statements (our API). */
   countsStatements: boolean;
+  /** Load kept up beside the scenario while it is driven (f: a plugin pool at full tilt). */
+  beside?: () => Promise<{ stop(): Promise<void> }>;
 }
 
 interface RoundResult extends Round {
@@ -156,8 +164,9 @@ async function check(target: Target): Promise<void> {
 async function round(target: Target): Promise<void> {
   const [head] = await sql`select coalesce(max(seq), 0)::int as seq from audit_events`;
   const statementsBefore = await statementsOf(target);
+  const beside = target.beside ? await target.beside() : null;
   const cpu = await cpuMark(sql, DATABASE, target.server.pid);
-  const load = await drive(target.server.port, target.scenario, roundSeconds, target.connections);
+  const load = await drive(target.server.port, target.scenario, roundSeconds, target.connections).finally(() => beside?.stop());
   const used = cpu && (await cpuSince(sql, DATABASE, target.server.pid, cpu));
   const statementsAfter = await statementsOf(target);
   // Events committed in one append share its timestamp.
@@ -175,8 +184,11 @@ async function round(target: Target): Promise<void> {
   if (verbose) console.log(`round ${target.key}: ${(load.latencies.length / roundSeconds).toFixed(0)} req/s, CPU ${used ? `${used.server} + ${used.database} ms` : 'unknown'}`);
 }
 
-const [api, unaudited, peer] = await Promise.all([startApi(false), only.includes('d') ? startApi(true) : null, startPostGraphile()]);
+const [api, unaudited, peerOrNull] = await Promise.all([startApi(false), only.includes('d') ? startApi(true) : null, /[pq]/.test(only) ? startPostGraphile() : null]);
+// Scenarios p and q are left out below when PostGraphile was not started.
+const peer = peerOrNull ?? api;
 let targets: Target[] = [];
+let plugins: PluginBench | null = null;
 try {
   const base = `http://127.0.0.1:${api.port}`;
   const developer = ((await (await fetch(`${base}/dev-issuer/token?person=developer`)).json()) as { access_token: string }).access_token;
@@ -206,15 +218,24 @@ try {
     { ...base16, ...pages, key: 'q', server: peer, patientsPerRequest: 100, answered: (j) => lengthAt(j.data, 'allPatients', 'nodes') === 100, scenario: { name: 'q  PostGraphile v5 page of 100', method: 'POST', request: gql(null, PG_PAGE_QUERY, page(100)) } },
     { ...base16, key: 'i', server: api, connections: 1, answered: (j) => Boolean(at(j.data, 'patient')), scenario: { name: 'i  baseline, one connection (idle)', method: 'GET', request: (n) => ({ path: `/baseline/record?nhs=${pick(n)}` }) } },
     { ...base16, key: 'j', server: api, connections: 1, audited: true, countsStatements: true, answered: isRecord, scenario: { name: 'j  record, supplier app, one connection', method: 'POST', request: gql(appToken, RECORD_QUERY, record) } },
+    {
+      ...base16, key: 'f', server: api, connections: 1, audited: true, countsStatements: true, answered: isRecord, beside: () => pluginLoad(pluginThreads),
+      scenario: { name: 'k  as j, plugins at full tilt', method: 'POST', request: gql(appToken, RECORD_QUERY, record) },
+    },
   ];
-  targets = all.filter((t) => only.includes(t.key));
+  targets = all.filter((t) => only.includes(t.key) && (peerOrNull !== null || !'pq'.includes(t.key)));
   for (const target of targets) {
     await check(target);
     await drive(target.server.port, target.scenario, warmUpSeconds, target.connections); // JIT, pools, caches
   }
-  for (let r = 0; r < rounds; r++) for (const target of targets) await round(target);
+  if (only.includes('x')) plugins = await pluginBench(pluginThreads);
+  for (let r = 0; r < rounds; r++) {
+    for (const target of targets) await round(target);
+    await plugins?.round(roundSeconds);
+  }
 } finally {
-  await Promise.all([api.stop(), unaudited?.stop(), peer.stop()]);
+  await plugins?.close();
+  await Promise.all([api.stop(), unaudited?.stop(), peerOrNull?.stop()]);
   await sql.end();
 }
 
@@ -286,6 +307,8 @@ if (L && l) {
 if (has('L', 'q')) console.log(`  4. page of 100 / PostGraphile page of 100, throughput:     ${formatSpread(ratio('L', 'q', rps))}   (target ≥ 0.5)`);
 if (has('j', 'i')) console.log(`  5. idle p50, supplier-app record / baseline:               ${formatSpread(ratio('j', 'i', p50Of))}   (target ≤ 2)`);
 if (has('c', 'd')) console.log(`     audited / audit discarded (supplier app), throughput:   ${formatSpread(ratio('c', 'd', rps))}`);
+if (has('f', 'j')) console.log(`  issue 10: API p99, plugins at full tilt / idle (f / j):     ${formatSpread(ratio('f', 'j', p99Of))}   (target ≤ 1.5)`);
+if (plugins) console.log(`\n${formatPluginBench(plugins.results, pluginThreads)}`);
 console.log('\nPostGraphile serves the tables as they are: no authentication, permission checks or audit, no section statuses');
 console.log('(recorded / not supplied / withheld), no mapping to the record model; its record and page read the same rows.');
 if (profileDir) console.log(`CPU profiles of the servers: ${profileDir} (summarise with: npx tsx bench/profile-summary.ts <file>)`);

@@ -97,4 +97,4 @@ export {
   EFFECT_SCOPES,
   EFFECT_KINDS,
 } from './manifest.js';
-export type { Effect, EffectKind, PluginManifest, ValidManifest, RunLimits, Trigger } from './manifest.js';
+export type { Effect, EffectKind, EffectOf, PluginManifest, ValidManifest, RunLimits, Trigger } from './manifest.js';

@@ -34,10 +34,17 @@ export type RunLimits = { [K in keyof typeof PLATFORM_LIMITS]: number };
 /** A bundle is one JavaScript module; larger ones are refused at publish (it travels in one API request body). */
 export const MAX_BUNDLE_BYTES = 64 * 1024;
 
-/** Effect kinds a manifest may declare, with the scope each needs at the practice. */
+/** Effect kinds a manifest may declare, with the scope each needs at the practice (null: none). */
 export const EFFECT_SCOPES = {
+  /** A task on the practice's worklist. */
   'practice-task.create': 'system/Task.c',
-} as const;
+  /** Books free future slots for a patient of the practice, as the bookAppointment mutation does. */
+  'appointment.book': 'patient/Appointment.cud',
+  /** Cancels a future appointment at the practice with a reason, as the cancelAppointment mutation does. */
+  'appointment.cancel': 'patient/Appointment.cud',
+  /** A line written to the practice's audit trail under the run id, applied with the run's other effects. */
+  log: null,
+} as const satisfies Record<string, string | null>;
 export type EffectKind = keyof typeof EFFECT_SCOPES;
 export const EFFECT_KINDS = Object.keys(EFFECT_SCOPES) as [EffectKind, ...EffectKind[]];
 
@@ -75,6 +82,12 @@ export const manifestSchema = z.strictObject({
   scopes: z.array(z.string().min(1).max(100)).max(30),
   effects: z.array(z.enum(EFFECT_KINDS)).max(EFFECT_KINDS.length),
   limits: limitsSchema.default({}),
+}).superRefine((manifest, issues) => {
+  // Each declared effect kind needs its scope in the manifest: the practice consents to both together.
+  manifest.effects.forEach((kind, i) => {
+    const scope = EFFECT_SCOPES[kind];
+    if (scope !== null && !manifest.scopes.includes(scope)) issues.addIssue({ code: 'custom', path: ['effects', i], message: `${kind} needs scope ${scope} in scopes` });
+  });
 });
 
 export type PluginManifest = z.input<typeof manifestSchema>;
@@ -89,8 +102,30 @@ export const effectSchema = z.discriminatedUnion('kind', [
     detail: z.string().max(2_000).optional(),
     dueDate: z.iso.date().optional(),
   }),
+  z.strictObject({
+    kind: z.literal('appointment.book'),
+    nhsNumber: z.string().regex(/^\d{10}$/),
+    /** One slot, or up to six contiguous slots of one schedule (ids from the input query's slot search). */
+    slotIds: z.array(z.string().min(1).max(200)).min(1).max(6),
+    description: z.string().trim().min(1).max(100),
+    comment: z.string().max(500).optional(),
+    /** Channels the plugin can offer the patient (In-person, Telephone, Video); any when omitted. */
+    deliveryChannels: z.array(z.string().min(1).max(50)).max(5).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('appointment.cancel'),
+    appointmentId: z.string().min(1).max(200),
+    reason: z.string().trim().min(1).max(500),
+  }),
+  z.strictObject({
+    kind: z.literal('log'),
+    message: z.string().trim().min(1).max(1_000),
+    level: z.enum(['info', 'warning']).optional(),
+  }),
 ]);
 export type Effect = z.output<typeof effectSchema>;
+/** One kind of effect, e.g. `EffectOf<'appointment.book'>`. */
+export type EffectOf<K extends EffectKind> = Extract<Effect, { kind: K }>;
 
 /** Limits of a run: the manifest's, filled from the defaults. */
 export function effectiveLimits(manifest: Pick<ValidManifest, 'limits'>): RunLimits {

@@ -3,7 +3,7 @@
 // identity function, so a plugin runs unchanged in the sandbox and in a plain Node test.
 import type { Effect } from './manifest.js';
 
-export type { Effect, EffectKind, PluginManifest, RunLimits, Trigger } from './manifest.js';
+export type { Effect, EffectKind, EffectOf, PluginManifest, RunLimits, Trigger } from './manifest.js';
 
 /** What the host hands a run besides its input. */
 export interface PluginContext {

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPluginRunner } from '../runner/pool.js';
+import { EFFECT_SCOPES, type Effect } from '../manifest.js';
 import type { PluginContext } from '../plugin.js';
 import { readPluginFolder } from './plugin-files.js';
 import { fetchPluginInput } from './api.js';
@@ -42,6 +43,11 @@ export async function runPluginLocally(folder: string, options: RunOptions): Pro
     console.log(`input:\n${JSON.stringify(input, null, 2)}`);
     console.log(`outcome: ${result.outcome}${result.error ? ` (${result.error})` : ''}`);
     console.log(`effects (${result.effects.length} of ${result.proposedCount} proposed):\n${JSON.stringify(result.effects, null, 2)}`);
+    for (const [i, effect] of result.effects.entries()) console.log(`  ${i + 1}. ${describeEffect(effect)}`);
+    const needed = [...new Set(result.effects.flatMap((e) => EFFECT_SCOPES[e.kind] ?? []))];
+    if (result.effects.length) {
+      console.log(`at a practice these need ${needed.length ? `the practice's grant of ${needed.join(', ')}` : 'no scope'}, patients and appointments of that practice, and are applied all or none`);
+    }
     console.log(`logs (${result.logs.length}, ${result.logsDropped} dropped):`);
     for (const line of result.logs) console.log(`  ${line}`);
     console.log(`time: ${result.durationMs.toFixed(2)} ms   memory: ${(result.memoryBytes / 1024).toFixed(1)} KiB`);
@@ -60,4 +66,18 @@ async function triggerFor(folder: string, eventFile: string | undefined): Promis
   if (text === null) return { kind: 'manual' };
   const event = JSON.parse(text) as { type: string; id?: string; subject?: Record<string, string> };
   return { kind: 'event', type: event.type, eventId: event.id ?? 'local-event', subject: event.subject ?? {} };
+}
+
+/** One line per effect: what the platform would do with it. */
+export function describeEffect(effect: Effect): string {
+  switch (effect.kind) {
+    case 'practice-task.create':
+      return `task for ${effect.nhsNumber}: "${effect.title}"${effect.dueDate ? ` due ${effect.dueDate}` : ''}`;
+    case 'appointment.book':
+      return `book ${effect.nhsNumber} into ${effect.slotIds.length === 1 ? 'slot' : 'slots'} ${effect.slotIds.join(', ')}: "${effect.description}"`;
+    case 'appointment.cancel':
+      return `cancel appointment ${effect.appointmentId}: "${effect.reason}"`;
+    case 'log':
+      return `log (${effect.level ?? 'info'}) to the practice's audit trail: ${effect.message}`;
+  }
 }

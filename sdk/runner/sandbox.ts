@@ -74,6 +74,53 @@ export async function loadSandboxModule(): Promise<QuickJSWASMModule> {
 
 const PLUGIN_SPECIFIER = 'gpoi:plugin';
 
+/**
+ * A QuickJS runtime kept warm in its worker: each run gets a fresh context in it (its own globals,
+ * intrinsics and module map), so a run pays neither for a runtime nor for its memory-usage context.
+ * The runtime is replaced after any run that did not end cleanly, that left promise jobs behind, or
+ * that left more than RETIRE_ABOVE_BYTES of heap once its context was gone, and every MAX_RUNS runs.
+ */
+interface WarmRuntime {
+  runtime: QuickJSRuntime;
+  runs: number;
+  /** What the runtime-wide hooks (interrupt handler, module loader) serve: the run in progress. */
+  current: { bundle: string; deadline: number; interrupted: boolean };
+}
+const warmRuntimes = new WeakMap<QuickJSWASMModule, WarmRuntime>();
+const MAX_RUNS_PER_RUNTIME = 1_000;
+const RETIRE_ABOVE_BYTES = 8 * 1024 * 1024;
+
+function warmRuntime(module: QuickJSWASMModule): WarmRuntime {
+  const existing = warmRuntimes.get(module);
+  if (existing?.runtime.alive) return existing;
+  const runtime = module.newRuntime();
+  const current = { bundle: '', deadline: 0, interrupted: false };
+  // Once past the deadline every check interrupts again, so a guest that catches one cannot go on.
+  runtime.setInterruptHandler(() => (current.interrupted ||= Date.now() > current.deadline));
+  runtime.setModuleLoader(
+    (name) => {
+      if (name === PLUGIN_SPECIFIER) return current.bundle;
+      if (name === PLUGIN_MODULE_SPECIFIER) return PLUGIN_MODULE_SANDBOX_SOURCE;
+      return { error: new Error(`import of '${name.slice(0, 100)}' is not allowed in a plugin`) };
+    },
+    (_base, requested) => requested,
+  );
+  const warm = { runtime, runs: 0, current };
+  warmRuntimes.set(module, warm);
+  return warm;
+}
+
+/** Disposes the warm runtime; false if it could not be freed cleanly (the worker must then go). */
+function retireRuntime(module: QuickJSWASMModule, warm: WarmRuntime): boolean {
+  warmRuntimes.delete(module);
+  try {
+    warm.runtime.dispose();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // Runs in the guest before the plugin: pins the clock and routes console to the capped log.
 const BOOTSTRAP = `(() => {
   const hostLog = globalThis.__gpoiLog;
@@ -90,6 +137,9 @@ const BOOTSTRAP = `(() => {
   const log = (...parts) => { hostLog(parts.map(text).join(' ')); };
   globalThis.console = { log, info: log, warn: log, error: log, debug: log };
   globalThis.__gpoiLogFn = log;
+  // Their callbacks could run after the run's own context is gone, inside a later run's job queue.
+  delete globalThis.FinalizationRegistry;
+  delete globalThis.WeakRef;
 })();`;
 
 // The run itself: import the plugin, call run(input, context), hand back one JSON string.
@@ -116,7 +166,6 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
   let logBytes = 0;
   let logsDropped = 0;
   let logCalls = 0;
-  let interrupted = false;
   const last: { result: SandboxResult | null } = { result: null };
   const finish = (outcome: SandboxOutcome, fields: Partial<SandboxResult> = {}): SandboxResult => (last.result = {
     outcome,
@@ -130,22 +179,21 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
     ...fields,
   });
 
-  let runtime: QuickJSRuntime | undefined;
+  let warm: WarmRuntime | undefined;
   let context: QuickJSContext | undefined;
+  // Heap the runtime already holds (garbage of earlier runs not yet collected): the run's limit comes on top.
+  let leftover = 0;
   try {
-    runtime = module.newRuntime();
-    runtime.setMemoryLimit(task.limits.memoryBytes);
+    warm = warmRuntime(module);
+    const { runtime, current } = warm;
+    warm.runs += 1;
+    current.bundle = task.bundle;
+    current.deadline = deadline;
+    current.interrupted = false;
+    const interruptedNow = () => current.interrupted;
+    leftover = heapInUse(runtime);
+    runtime.setMemoryLimit(task.limits.memoryBytes + leftover);
     runtime.setMaxStackSize(task.limits.stackBytes);
-    // Once past the deadline every check interrupts again, so a guest that catches one cannot go on.
-    runtime.setInterruptHandler(() => (interrupted ||= Date.now() > deadline));
-    runtime.setModuleLoader(
-      (name) => {
-        if (name === PLUGIN_SPECIFIER) return task.bundle;
-        if (name === PLUGIN_MODULE_SPECIFIER) return PLUGIN_MODULE_SANDBOX_SOURCE;
-        return { error: new Error(`import of '${name.slice(0, 100)}' is not allowed in a plugin`) };
-      },
-      (_base, requested) => requested,
-    );
     const ctx = (context = runtime.newContext());
     if (task.compileOnly) {
       const compiled = ctx.evalCode(task.bundle, 'plugin.js', { type: 'module', compileOnly: true });
@@ -181,14 +229,14 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
     const boot = ctx.evalCode(BOOTSTRAP, 'bootstrap.js');
     if (boot.error) {
       boot.error.dispose();
-      return finish(interrupted ? 'TIMEOUT' : 'ERROR', { error: 'the sandbox could not start', recycle: true });
+      return finish(interruptedNow() ? 'TIMEOUT' : 'ERROR', { error: 'the sandbox could not start', recycle: true });
     }
     boot.value.dispose();
 
     const started = ctx.evalCode(DRIVER, 'driver.js');
     if (started.error) {
       started.error.dispose();
-      return finish(interrupted ? 'TIMEOUT' : 'ERROR', { error: interrupted ? 'deadline passed' : 'the plugin could not start' });
+      return finish(interruptedNow() ? 'TIMEOUT' : 'ERROR', { error: interruptedNow() ? 'deadline passed' : 'the plugin could not start' });
     }
     const promise = started.value;
     try {
@@ -199,20 +247,20 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
           const read = readResult(ctx, state.value, task.limits.outputBytes);
           state.value.dispose();
           if (read.tooLarge) return finish('OUTPUT_TOO_LARGE', { error: `the result is over ${task.limits.outputBytes} bytes` });
-          const memoryBytes = heapInUse(runtime, ctx);
+          const memoryBytes = Math.max(0, heapInUse(runtime) - leftover);
           const parsed = read.json === null ? null : (parseWithoutPrototypeKeys(read.json) as { ok?: unknown; error?: string } | null);
           if (!parsed || typeof parsed !== 'object') return finish('ERROR', { error: 'the result could not be read', memoryBytes });
           if (typeof parsed.error === 'string') {
-            const outcome = interrupted ? 'TIMEOUT' : /out of memory/i.test(parsed.error) ? 'OUT_OF_MEMORY' : 'ERROR';
+            const outcome = interruptedNow() ? 'TIMEOUT' : /out of memory/i.test(parsed.error) ? 'OUT_OF_MEMORY' : 'ERROR';
             return finish(outcome, { error: parsed.error, memoryBytes });
           }
           return finish('OK', { output: parsed.ok, memoryBytes });
         }
         if (state.type === 'rejected') {
           state.error.dispose();
-          return finish(interrupted ? 'TIMEOUT' : 'ERROR', { error: interrupted ? 'deadline passed' : 'the plugin failed', recycle: true });
+          return finish(interruptedNow() ? 'TIMEOUT' : 'ERROR', { error: interruptedNow() ? 'deadline passed' : 'the plugin failed', recycle: true });
         }
-        if (interrupted || Date.now() > deadline || jobs >= MAX_PROMISE_JOBS) return finish('TIMEOUT', { error: 'deadline passed' });
+        if (interruptedNow() || Date.now() > deadline || jobs >= MAX_PROMISE_JOBS) return finish('TIMEOUT', { error: 'deadline passed' });
         if (!runtime.hasPendingJob()) return finish('ERROR', { error: 'run() returned a promise that never settles' });
         const drained = runtime.executePendingJobs(64);
         if (drained.error) {
@@ -228,15 +276,21 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
   } catch (error) {
     // A failure of the host side of the boundary (WebAssembly trap, V8 stack, allocation failure).
     const message = error instanceof Error ? `${error.name}: ${error.message}` : 'sandbox failure';
-    const outcome = interrupted ? 'TIMEOUT' : /memory|OOM|Aborted/i.test(message) ? 'OUT_OF_MEMORY' : 'ERROR';
+    const outcome = warm?.current.interrupted ? 'TIMEOUT' : /memory|OOM|Aborted/i.test(message) ? 'OUT_OF_MEMORY' : 'ERROR';
     return finish(outcome, { error: message.slice(0, MAX_ERROR_CHARS), recycle: true });
   } finally {
-    try {
-      context?.dispose();
-      runtime?.dispose();
-    } catch {
+    if (warm) {
+      let keep = last.result?.outcome === 'OK';
+      try {
+        // Jobs still queued would run in the next run's time: only a runtime with none is kept.
+        if (warm.runtime.hasPendingJob()) keep = false;
+        context?.dispose();
+        if (keep && (warm.runs >= MAX_RUNS_PER_RUNTIME || heapInUse(warm.runtime) > RETIRE_ABOVE_BYTES)) keep = false;
+      } catch {
+        keep = false;
+      }
       // A runtime that cannot be freed cleanly (a leak, an abort) is left to the worker's replacement.
-      if (last.result) last.result.recycle = true;
+      if (!keep && !retireRuntime(module, warm) && last.result) last.result.recycle = true;
     }
   }
 }
@@ -263,11 +317,13 @@ function readResult(ctx: QuickJSContext, handle: QuickJSHandle, maxBytes: number
   return Buffer.byteLength(json) > maxBytes ? { json: null, tooLarge: true } : { json, tooLarge: false };
 }
 
-function heapInUse(runtime: QuickJSRuntime, ctx: QuickJSContext): number {
+function heapInUse(runtime: QuickJSRuntime): number {
+  // Read in the runtime's own system context, which no guest code ever sees.
   const usage = runtime.computeMemoryUsage();
+  const system = runtime.context;
   try {
-    const used = withHandle(ctx.getProp(usage, 'memory_used_size'), (h) => (ctx.typeof(h) === 'number' ? ctx.getNumber(h) : 0));
-    return used;
+    if (!system) return 0;
+    return withHandle(system.getProp(usage, 'memory_used_size'), (h) => (system.typeof(h) === 'number' ? system.getNumber(h) : 0));
   } finally {
     usage.dispose();
   }

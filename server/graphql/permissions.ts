@@ -29,7 +29,8 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'ManagedAppointment', 'BookingOrganisation', 'DomainEvent', 'DocumentConnection', 'DocumentEdge',
   'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
-  'Enablement', 'AvailableApp', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
+  'Enablement', 'AvailableApp', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask',
+  'PluginVersionConnection', 'PluginVersionEdge', 'PluginEnablementConnection', 'PluginEnablementEdge', 'PluginRunConnection', 'PluginRunEdge', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
   'AuditVerificationJob', 'AuditInclusionProof', 'AuditCheckpoint',
 ] as const;
 

@@ -3,7 +3,7 @@
 // event starts no second run.
 import type { Db } from '../db/client.js';
 import type { DomainEvent as OutboxEvent } from '../domain/events/catalogue.js';
-import { claimTrigger, enablementsWithTrigger, type PluginRunRow } from '../domain/plugins/runs.js';
+import { claimTrigger, enablementsWithTrigger, isRunId, type PluginRunRow } from '../domain/plugins/runs.js';
 import type { PluginHost } from './host.js';
 
 export interface DomainEvent {
@@ -38,6 +38,8 @@ export function pluginEventHandler(db: Db, host: PluginHost): DomainEventHandler
  */
 export function triggerFromOutbox(event: OutboxEvent): DomainEvent | null {
   if (!event.practiceOds) return null;
+  // A plugin run's own effects (e.g. a booking) start no runs: plugins cannot trigger each other in a loop.
+  if (isRunId(event.requestId)) return null;
   const subject: Record<string, string> = {};
   for (const [key, value] of Object.entries(event.data)) if (typeof value === 'string') subject[key] = value;
   if (event.nhsNumber) subject.nhsNumber = event.nhsNumber;

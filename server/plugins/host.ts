@@ -4,7 +4,9 @@
 // end here.
 import { createPluginRunner, type PluginRunner } from '@gp-open-integration/sdk/runner';
 import type { Db } from '../db/client.js';
+import type { ConnectorFor } from '../domain/plugins/effects.js';
 import { newRunId, recordRun, runTarget, type PluginRunRow, type RunTarget, type RunTrigger } from '../domain/plugins/runs.js';
+import { connectorRegistry } from '../systems/registry.js';
 import type { PluginRunTokens } from './run-tokens.js';
 
 export type ApiFetch = (request: Request) => Promise<Response> | Response;
@@ -14,6 +16,8 @@ export interface PluginHostOptions {
   /** The API itself (yoga.fetch). */
   api: ApiFetch;
   tokens: PluginRunTokens;
+  /** Which connector applies a run's appointment effects at a practice; default: the sandbox only. */
+  connectorFor?: ConnectorFor;
   /** Worker threads of the sandbox pool, started on the first run. */
   threads?: number;
 }
@@ -26,7 +30,9 @@ export interface PluginHost {
   close(): Promise<void>;
 }
 
-export function createPluginHost({ db, api, tokens, threads }: PluginHostOptions): PluginHost {
+export function createPluginHost({ db, api, tokens, threads, connectorFor }: PluginHostOptions): PluginHost {
+  const registry = connectorFor ? null : connectorRegistry(db);
+  const connectors: ConnectorFor = connectorFor ?? ((practice) => registry!.forPractice(practice));
   let runner: PluginRunner | null = null;
   const pool = () => (runner ??= createPluginRunner(threads ? { threads } : {}));
 
@@ -76,7 +82,7 @@ export function createPluginHost({ db, api, tokens, threads }: PluginHostOptions
       const startedAt = new Date();
       const input = await inputFor(target, runId, trigger, startedAt);
       const base = { id: runId, target, trigger, startedAt, effects: [], proposedCount: 0, logs: [], logsDropped: 0, durationMs: 0, memoryBytes: 0 };
-      if ('error' in input) return recordRun(db, { ...base, outcome: 'ERROR', error: input.error, input: null });
+      if ('error' in input) return recordRun(db, { ...base, outcome: 'ERROR', error: input.error, input: null }, connectors);
       const result = await pool().run({
         bundle: target.version.bundle,
         input: input.data,
@@ -88,7 +94,7 @@ export function createPluginHost({ db, api, tokens, threads }: PluginHostOptions
         limits: target.manifest.limits,
         allowedEffects: target.manifest.effects,
       });
-      return recordRun(db, { ...base, ...result, input: input.data });
+      return recordRun(db, { ...base, ...result, input: input.data }, connectors);
     },
     async checkSyntax(bundle) {
       return pool().checkSyntax(bundle);

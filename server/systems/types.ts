@@ -90,4 +90,9 @@ export interface AppointmentWrites {
   amend(practice: PracticeRecord, request: AmendRequest, meta: RequestMeta, commit: CommitWrite): Promise<ManagedAppointment | ConnectorError>;
   cancel(practice: PracticeRecord, request: CancelRequest, meta: RequestMeta, commit: CommitWrite): Promise<ManagedAppointment | ConnectorError>;
   read(practice: PracticeRecord, appointmentId: string, meta: RequestMeta): Promise<ManagedAppointment | ConnectorError>;
+  /**
+   * The same writes inside the caller's transaction, so several commit or roll back together (a
+   * plugin run's effects). Only a connector that writes to our own database has it.
+   */
+  inTransaction?(tx: DbOrTx): AppointmentWrites;
 }

@@ -13,7 +13,7 @@ import { createPluginHost } from '../../server/plugins/host.js';
 import { availableBackends } from '../support/backends.js';
 import { transition } from '../support/governance.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { disable, enable, examplePlugin, firstPatients, live, pluginSupplier, publish, review, runNow, upgrade, type PluginPeople } from './support.js';
+import { disable, enable, examplePlugin, firstPatients, live, nodesOf, pluginSupplier, publish, review, runNow, upgrade, type Connection, type PluginPeople } from './support.js';
 
 const medicationReview = examplePlugin('medication-review');
 const taskFor = (nhsNumber: string, title = 'Call the patient') => `export default { run() { return [{ kind: 'practice-task.create', nhsNumber: '${nhsNumber}', title: '${title}' }]; } };`;
@@ -78,12 +78,12 @@ describe.each(await availableBackends())('plugin lifecycle (%s)', (backend) => {
     expect(await publish(app, people.developer, medicationReview.manifest, `${medicationReview.bundle}\n// changed`)).toMatchObject({ code: 'VERSION_EXISTS' });
     expect(await enable(app, people.admin, first.id as string, ['patient/Patient.rs'])).toMatchObject({ code: 'VERSION_NOT_APPROVED' });
 
-    const queue = await app.gql<{ pluginVersions: Array<{ id: string; source: string; scopes: string[]; inputQuery: string }> }>(
-      '{ pluginVersions(status: SUBMITTED) { id source scopes inputQuery } }',
+    const queue = await app.gql<{ pluginVersions: Connection<{ id: string; source: string; scopes: string[]; inputQuery: string }> }>(
+      '{ pluginVersions(status: SUBMITTED) { edges { node { id source scopes inputQuery } } } }',
       {},
       people.reviewer,
     );
-    expect(queue.data!.pluginVersions).toContainEqual({ id: first.id, source: medicationReview.bundle, scopes: medicationReview.manifest.scopes, inputQuery: expect.stringContaining('medications') });
+    expect(nodesOf(queue.data!.pluginVersions)).toContainEqual({ id: first.id, source: medicationReview.bundle, scopes: medicationReview.manifest.scopes, inputQuery: expect.stringContaining('medications') });
     expect(await review(app, people.reviewer, first.id as string, true, 'Reads only what it needs.')).toMatchObject({ status: 'APPROVED', reviewReason: 'Reads only what it needs.' });
     expect(await review(app, people.reviewer, first.id as string, false, 'Second thoughts.')).toMatchObject({ code: 'ALREADY_REVIEWED' });
 
@@ -124,8 +124,8 @@ describe.each(await availableBackends())('plugin lifecycle (%s)', (backend) => {
     expect((await app.gql<{ closePracticeTask: unknown }>(close, { t: created[0]!.id }, people.clinician)).data!.closePracticeTask).toMatchObject({ status: 'DONE' });
 
     // The supplier sees its run with logs and input: Z91001 is a sandbox practice.
-    const mine = await app.gql<{ myPluginRuns: Array<{ id: string; outcome: string; logs: string[] | null; input: unknown }> }>('{ myPluginRuns { id outcome logs input } }', {}, people.developer);
-    expect(mine.data!.myPluginRuns.find((r) => r.id === run.id)).toMatchObject({ outcome: 'OK', logs: run.logs, input: { practice: expect.any(Object) } });
+    const mine = await app.gql<{ myPluginRuns: Connection<{ id: string; outcome: string; logs: string[] | null; input: unknown }> }>('{ myPluginRuns { edges { node { id outcome logs input } } } }', {}, people.developer);
+    expect(nodesOf(mine.data!.myPluginRuns).find((r) => r.id === run.id)).toMatchObject({ outcome: 'OK', logs: run.logs, input: { practice: expect.any(Object) } });
   });
 
   it('holds a run to its practice and its grant: other practices, missing scopes and ungranted sections are refused', async () => {
@@ -242,17 +242,35 @@ describe.each(await availableBackends())('plugin lifecycle (%s)', (backend) => {
     const real = await runNow(app, otherAdmin, 'medication-review');
     expect(real).toMatchObject({ outcome: 'OK', logs: [expect.any(String)] });
 
-    const practiceView = await app.gql<{ practicePluginRuns: Array<{ id: string; logs: string[] | null; input: unknown }> }>('{ practicePluginRuns { id logs input } }', {}, otherAdmin);
-    expect(practiceView.data!.practicePluginRuns.find((r) => r.id === real.id)).toMatchObject({ logs: real.logs, input: { practice: expect.any(Object) } });
-    const supplierView = await app.gql<{ myPluginRuns: Array<{ id: string; practiceOdsCode: string; outcome: string; logs: string[] | null; input: unknown }> }>(
-      '{ myPluginRuns(first: 100) { id practiceOdsCode outcome logs input } }',
+    const practiceView = await app.gql<{ practicePluginRuns: Connection<{ id: string; logs: string[] | null; input: unknown }> }>('{ practicePluginRuns { edges { node { id logs input } } } }', {}, otherAdmin);
+    expect(nodesOf(practiceView.data!.practicePluginRuns).find((r) => r.id === real.id)).toMatchObject({ logs: real.logs, input: { practice: expect.any(Object) } });
+    const supplierView = await app.gql<{ myPluginRuns: Connection<{ id: string; practiceOdsCode: string; outcome: string; logs: string[] | null; input: unknown }> }>(
+      '{ myPluginRuns(first: 100) { edges { node { id practiceOdsCode outcome logs input } } } }',
       {},
       people.developer,
     );
-    expect(supplierView.data!.myPluginRuns.find((r) => r.id === real.id)).toEqual({ id: real.id, practiceOdsCode: 'Z91002', outcome: 'OK', logs: null, input: null });
-    expect(supplierView.data!.myPluginRuns.filter((r) => r.practiceOdsCode === 'Z91001').every((r) => r.logs !== null)).toBe(true);
+    expect(nodesOf(supplierView.data!.myPluginRuns).find((r) => r.id === real.id)).toEqual({ id: real.id, practiceOdsCode: 'Z91002', outcome: 'OK', logs: null, input: null });
+    expect(nodesOf(supplierView.data!.myPluginRuns).filter((r) => r.practiceOdsCode === 'Z91001').every((r) => r.logs !== null)).toBe(true);
     // Z91001's staff never see another practice's runs.
-    const own = await app.gql<{ practicePluginRuns: Array<{ id: string }> }>('{ practicePluginRuns(first: 100) { id } }', {}, people.admin);
-    expect(own.data!.practicePluginRuns.map((r) => r.id)).not.toContain(real.id);
+    const own = await app.gql<{ practicePluginRuns: Connection<{ id: string }> }>('{ practicePluginRuns(first: 100) { edges { node { id } } } }', {}, people.admin);
+    expect(nodesOf(own.data!.practicePluginRuns).map((r) => r.id)).not.toContain(real.id);
+
+    // Every list pages as a Relay connection: two at a time, newest first, nothing seen twice.
+    const pageOf = async (after: string | null) =>
+      (await app.gql<{ practicePluginRuns: Connection<{ id: string }> }>('query($a: String) { practicePluginRuns(first: 2, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }', { a: after }, people.admin)).data!.practicePluginRuns;
+    const paged: string[] = [];
+    for (let after: string | null = null, more = true; more; ) {
+      const page: Connection<{ id: string }> = await pageOf(after);
+      paged.push(...nodesOf(page).map((r) => r.id));
+      more = page.pageInfo!.hasNextPage;
+      after = page.pageInfo!.endCursor;
+    }
+    const all = nodesOf(own.data!.practicePluginRuns).map((r) => r.id);
+    expect(paged).toEqual(all);
+    expect([...all].sort().reverse()).toEqual(all);
+    const plugins = await app.gql<{ practicePlugins: Connection<{ pluginName: string }> }>('{ practicePlugins(first: 3) { edges { node { pluginName } } pageInfo { hasNextPage } } }', {}, people.admin);
+    const names = nodesOf(plugins.data!.practicePlugins).map((p) => p.pluginName);
+    expect(names).toEqual([...names].sort());
+    expect(plugins.data!.practicePlugins.pageInfo!.hasNextPage).toBe(true);
   });
 });

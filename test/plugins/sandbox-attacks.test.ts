@@ -37,7 +37,8 @@ function attack(body: string, limits: Partial<RunLimits> = {}, input: unknown = 
 async function reported(body: string): Promise<string> {
   const result = await attack(body, { timeoutMs: 2_000 });
   expect(result.outcome, result.error ?? '').toBe('OK');
-  return result.effects[0]!.title;
+  const [effect] = result.effects;
+  return effect?.kind === 'practice-task.create' ? effect.title : '';
 }
 
 describe('escape techniques behind the vm2 advisories find nothing of the host', () => {
@@ -117,6 +118,51 @@ describe('escape techniques behind the vm2 advisories find nothing of the host',
       `2026-12-01T09:30:00.000Z ${Date.parse(context.now)}`,
     );
     expect(await reported(`run() { return ${report('typeof globalThis.leftOver')}; }`)).toBe('undefined');
+  });
+});
+
+describe('runs sharing a warm worker are isolated from each other', () => {
+  // What a plugin sees of its realm: globals, intrinsics, the SDK module, the clock.
+  const probe = `import { definePlugin } from '@gp-open-integration/sdk/plugin';
+    export default { run() {
+      const seen = [typeof globalThis.leftOver, ({}).polluted, [1, 2].map((x) => x * 2).join(), JSON.stringify({ a: 1 }), String(Promise.prototype.then).includes('[native code]'),
+        typeof Error.prepareStackTrace, String(definePlugin.marked), typeof FinalizationRegistry, typeof WeakRef, String(globalThis.count), Date.now(), Object.keys(globalThis).join()];
+      return ${report("seen.map(String).join('|')")};
+    } };`;
+  const hostile = [
+    // Pollutes every shared-looking thing it can reach, then ends cleanly (so its runtime is kept warm).
+    `import { definePlugin } from '@gp-open-integration/sdk/plugin';
+     export default { run() {
+       globalThis.leftOver = 'secret'; Object.prototype.polluted = 'yes'; Array.prototype.map = () => ['hijacked'];
+       JSON.parse = () => ({}); Error.prepareStackTrace = () => 'hijacked'; definePlugin.marked = true; Date.now = () => 0;
+       const then = Promise.prototype.then; Promise.prototype.then = function (a, b) { return then.call(this, a, b); };
+       Symbol.for('gpoi.secret');
+       return [];
+     } };`,
+    // Leaves promise jobs queued for ever after its answer.
+    `export default { run() { const spin = () => Promise.resolve().then(() => { globalThis.count = (globalThis.count || 0) + 1; spin(); }); spin(); return []; } };`,
+  ];
+
+  it('globals, intrinsics, module state and queued jobs of a hostile run are gone for the next run on the same worker', async () => {
+    const single = createPluginRunner({ threads: 1 });
+    try {
+      const look = async () => {
+        const result = await single.run({ bundle: probe, input: {}, context, limits: { timeoutMs: 2_000 }, allowedEffects: ['practice-task.create'] });
+        expect(result.outcome, result.error ?? '').toBe('OK');
+        const [effect] = result.effects;
+        return effect?.kind === 'practice-task.create' ? effect.title : '';
+      };
+      const fresh = await look();
+      expect(fresh).toMatch(/^undefined\|undefined\|2,4\|\{"a":1\}\|true\|undefined\|undefined\|undefined\|undefined\|undefined\|\d+\|/);
+      for (const bundle of hostile) {
+        expect(await single.run({ bundle, input: {}, context, limits: { timeoutMs: 2_000 }, allowedEffects: [] })).toMatchObject({ outcome: 'OK' });
+        expect(await look()).toBe(fresh);
+      }
+      // Nothing above needed a new worker: the isolation is per run, not per worker.
+      expect(single.recycledWorkers).toBe(0);
+    } finally {
+      await single.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { apply, grant, transition } from '../support/governance.js';
 import { addPerson } from '../support/governance.js';
 import type { TestApp } from '../support/test-app.js';
 
-export const PLUGIN_SCOPES = ['patient/Patient.rs', 'patient/MedicationStatement.rs', 'patient/Appointment.rs', 'patient/AllergyIntolerance.rs', 'system/Task.c'];
+export const PLUGIN_SCOPES = ['patient/Patient.rs', 'patient/MedicationStatement.rs', 'patient/Appointment.rs', 'patient/Appointment.cud', 'patient/AllergyIntolerance.rs', 'system/Task.c'];
 
 export function examplePlugin(folder: string): { manifest: Record<string, unknown>; bundle: string } {
   const dir = resolve(import.meta.dirname, '../../plugins', folder);
@@ -84,3 +84,7 @@ export async function firstPatients(app: TestApp, ods: string, token: string, fi
   );
   return listed.data!.practice.patients.edges.map((e) => e.node.nhsNumber);
 }
+
+export type Connection<T> = { edges: Array<{ node: T; cursor?: string }>; pageInfo?: { hasNextPage: boolean; endCursor: string | null } };
+/** The nodes of a Relay connection, in order. */
+export const nodesOf = <T>(connection: Connection<T>): T[] => connection.edges.map((e) => e.node);

@@ -10,6 +10,8 @@ import { appendAuditEvents } from '../audit/append.js';
 import { governanceEvent, refusal, type ActionContext, type Refusal } from '../governance/context.js';
 import { sortableId } from '../ids.js';
 import { SANDBOX_ACCESS_STAGES, type PairingStage } from '../pipeline.js';
+import type { PageRequest } from '../practices.js';
+import { ascending } from './pages.js';
 import { manifestOf, type PluginVersionRow } from './versions.js';
 
 export type PluginEnablementRow = typeof pluginEnablements.$inferSelect;
@@ -87,8 +89,10 @@ export async function disablePlugin(db: DbOrTx, ctx: ActionContext, pluginName: 
   });
 }
 
-export async function pluginEnablementsOfPractice(db: DbOrTx, odsCode: string): Promise<PluginEnablementRow[]> {
-  return db.select().from(pluginEnablements).where(eq(pluginEnablements.practiceOds, odsCode));
+/** A practice's plugins (enabled or disabled), by name. */
+export async function pluginEnablementsOfPractice(db: DbOrTx, odsCode: string, page: PageRequest): Promise<PluginEnablementRow[]> {
+  const k = ascending(pluginEnablements.pluginName, page);
+  return db.select().from(pluginEnablements).where(and(eq(pluginEnablements.practiceOds, odsCode), ...k.where)).orderBy(k.order).limit(k.limit);
 }
 
 async function audited<T extends PluginEnablementRow | Refusal>(tx: Tx, ctx: ActionContext, operation: string, detail: Record<string, unknown>, result: T, version: PluginVersionRow | null | undefined): Promise<T> {

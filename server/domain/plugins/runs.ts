@@ -1,15 +1,17 @@
 // Plugin runs in the domain: what a run may act on (its enablement, version and scopes), how its
 // proposed effects are checked (scope, practice, manifest) and applied all or none, and the run
 // record with its audit, every event carrying the run id.
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { EFFECT_SCOPES, type Effect, type ValidManifest } from '@gp-open-integration/sdk/manifest';
+import { and, eq } from 'drizzle-orm';
+import type { Effect, ValidManifest } from '@gp-open-integration/sdk/manifest';
 import type { DbOrTx } from '../../db/client.js';
-import { patientRegistrations, practices } from '../../db/schema/governance.js';
-import { pluginEnablements, pluginRuns, pluginTriggerClaims, pluginVersions, practiceTasks } from '../../db/schema/plugins.js';
-import { appendAuditEvents } from '../audit/append.js';
-import type { AuditEvent } from '../audit/event.js';
+import { practices } from '../../db/schema/governance.js';
+import { pluginEnablements, pluginRuns, pluginTriggerClaims, pluginVersions } from '../../db/schema/plugins.js';
+import { appendAuditEvents, type AuditTx } from '../audit/append.js';
 import { governanceEvent, type ActionContext } from '../governance/context.js';
 import { sortableId } from '../ids.js';
+import type { PageRequest } from '../practices.js';
+import { newestFirst } from './pages.js';
+import { applyEffects, effectProblems, EffectRefused, runActor, type ConnectorFor } from './effects.js';
 import type { PluginEnablementRow } from './enablements.js';
 import { stageProblem } from './enablements.js';
 import { manifestOf, type PluginVersionRow } from './versions.js';
@@ -83,77 +85,69 @@ export interface FinishedRun {
   startedAt: Date;
 }
 
-/** Why an effect may not be applied for this run, or null. */
-function effectProblem(effect: Effect, target: RunTarget, registered: Map<string, string>): string | null {
-  if (!target.manifest.effects.includes(effect.kind)) return `${effect.kind} is not declared in the manifest`;
-  if (!target.scopes.includes(EFFECT_SCOPES[effect.kind])) return `${effect.kind} needs scope ${EFFECT_SCOPES[effect.kind]}, not granted by the practice`;
-  if (registered.get(effect.nhsNumber) !== target.practice.odsCode) return `patient ${effect.nhsNumber} is not registered at ${target.practice.odsCode}`;
-  return null;
+/**
+ * Stores the run and, if every effect passes and the plugin is still enabled, applies them all in the
+ * same transaction. If the domain refuses one while applying (a slot just taken, an appointment of
+ * another practice), everything is rolled back and the run is stored as EFFECTS_REFUSED instead.
+ */
+export async function recordRun(db: DbOrTx, run: FinishedRun, connectorFor: ConnectorFor): Promise<PluginRunRow> {
+  try {
+    return await db.transaction((tx) => storeRun(tx, run, connectorFor));
+  } catch (error) {
+    if (!(error instanceof EffectRefused)) throw error;
+    return db.transaction((tx) => storeRun(tx, { ...run, outcome: 'EFFECTS_REFUSED', error: error.message }, connectorFor));
+  }
 }
 
-/** Stores the run and, if every effect passes and the plugin is still enabled, applies them all. */
-export async function recordRun(db: DbOrTx, run: FinishedRun): Promise<PluginRunRow> {
-  return db.transaction(async (tx) => {
-    let { outcome, error } = run;
-    let apply: Effect[] = [];
-    if (outcome === 'OK') {
-      // Disabling takes effect at once: a run that finishes after it has its effects refused.
-      const [live] = await tx.select().from(pluginEnablements).where(eq(pluginEnablements.id, run.target.enablement.id));
-      const nhsNumbers = [...new Set(run.effects.map((e) => e.nhsNumber))];
-      const registered = new Map(
-        nhsNumbers.length ? (await tx.select().from(patientRegistrations).where(inArray(patientRegistrations.nhsNumber, nhsNumbers))).map((r) => [r.nhsNumber, r.practiceOds]) : [],
-      );
-      const problems = run.effects.map((e, i) => ({ i, problem: effectProblem(e, run.target, registered) })).filter((p) => p.problem);
-      if (!live || live.status !== 'ACTIVE' || live.versionId !== run.target.version.id) {
-        outcome = 'DISABLED';
-        error = 'The plugin was disabled or changed during the run; no effect was applied.';
-      } else if (problems.length) {
+async function storeRun(tx: AuditTx, run: FinishedRun, connectorFor: ConnectorFor): Promise<PluginRunRow> {
+  let { outcome, error } = run;
+  let applied = 0;
+  if (outcome === 'OK') {
+    // Disabling takes effect at once: a run that finishes after it has its effects refused. The
+    // row is share-locked, so a disable waits for a run already applying its effects to commit.
+    const [live] = await tx.select().from(pluginEnablements).where(eq(pluginEnablements.id, run.target.enablement.id)).for('share');
+    if (!live || live.status !== 'ACTIVE' || live.versionId !== run.target.version.id) {
+      outcome = 'DISABLED';
+      error = 'The plugin was disabled or changed during the run; no effect was applied.';
+    } else {
+      // Checked against the practice's grant as it is now, not as it was when the run started.
+      const target = { ...run.target, scopes: run.target.scopes.filter((s) => live.scopes.includes(s)) };
+      const actor = runActor(run.id, target);
+      const problems = await effectProblems(tx, run.effects, target, actor);
+      if (problems.length) {
         outcome = 'EFFECTS_REFUSED';
-        error = problems.slice(0, 5).map((p) => `effect ${p.i}: ${p.problem}`).join('; ');
+        error = problems.slice(0, 5).map((p) => `effect ${p.index}: ${p.problem}`).join('; ');
       } else {
-        apply = run.effects;
+        applied = await applyEffects(tx, run.effects, target, actor, connectorFor);
       }
     }
-    const tasks = apply.map((effect) => ({
-      id: sortableId('tsk'),
+  }
+  const [row] = await tx
+    .insert(pluginRuns)
+    .values({
+      id: run.id,
+      versionId: run.target.version.id,
+      supplierId: run.target.version.supplierId,
       practiceOds: run.target.practice.odsCode,
-      nhsNumber: effect.nhsNumber,
-      title: effect.title,
-      detail: effect.detail ?? null,
-      dueDate: effect.dueDate ?? null,
-      status: 'OPEN',
-      createdByRun: run.id,
-    }));
-    if (tasks.length) await tx.insert(practiceTasks).values(tasks);
-    const [row] = await tx
-      .insert(pluginRuns)
-      .values({
-        id: run.id,
-        versionId: run.target.version.id,
-        supplierId: run.target.version.supplierId,
-        practiceOds: run.target.practice.odsCode,
-        trigger: run.trigger,
-        outcome,
-        error: error?.slice(0, 2000) ?? null,
-        durationMs: Math.round(run.durationMs),
-        memoryBytes: Math.round(run.memoryBytes),
-        effectsProposed: run.effects,
-        effectsApplied: tasks.length,
-        logs: run.logs,
-        logsDropped: run.logsDropped,
-        input: run.input ?? null,
-        startedAt: run.startedAt,
-        finishedAt: new Date(),
-      })
-      .returning();
-    const who = { actorKind: 'PLUGIN_RUN' as const, actorId: run.id, supplierId: run.target.version.supplierId, pluginId: run.target.version.id, practiceOds: run.target.practice.odsCode, requestId: run.id };
-    const events: AuditEvent[] = [
-      { ...who, operation: 'RUN_PLUGIN', detail: { plugin: run.target.version.name, version: run.target.version.version, trigger: run.trigger.kind, proposed: run.proposedCount, applied: tasks.length }, outcome: outcome === 'OK' ? 'ALLOWED' : outcome === 'EFFECTS_REFUSED' || outcome === 'DISABLED' ? 'REFUSED' : 'FAILED', reason: error },
-      ...tasks.map((t) => ({ ...who, nhsNumber: t.nhsNumber, operation: 'CREATE_PRACTICE_TASK', detail: { taskId: t.id }, outcome: 'ALLOWED' as const })),
-    ];
-    await appendAuditEvents(tx, events);
-    return row!;
-  });
+      trigger: run.trigger,
+      outcome,
+      error: error?.slice(0, 2000) ?? null,
+      durationMs: Math.round(run.durationMs),
+      memoryBytes: Math.round(run.memoryBytes),
+      effectsProposed: run.effects,
+      effectsApplied: applied,
+      logs: run.logs,
+      logsDropped: run.logsDropped,
+      input: run.input ?? null,
+      startedAt: run.startedAt,
+      finishedAt: new Date(),
+    })
+    .returning();
+  const who = { actorKind: 'PLUGIN_RUN' as const, actorId: run.id, supplierId: run.target.version.supplierId, pluginId: run.target.version.id, practiceOds: run.target.practice.odsCode, requestId: run.id };
+  await appendAuditEvents(tx, [
+    { ...who, operation: 'RUN_PLUGIN', detail: { plugin: run.target.version.name, version: run.target.version.version, trigger: run.trigger.kind, proposed: run.proposedCount, applied }, outcome: outcome === 'OK' ? 'ALLOWED' : outcome === 'EFFECTS_REFUSED' || outcome === 'DISABLED' ? 'REFUSED' : 'FAILED', reason: error },
+  ]);
+  return row!;
 }
 
 /** A manual run asked for a plugin that cannot run here: nothing ran, the refusal is audited. */
@@ -163,20 +157,24 @@ export async function auditRunRefusal(db: DbOrTx, ctx: ActionContext, pluginName
   );
 }
 
-export function runsOfPractice(db: DbOrTx, odsCode: string, first: number): Promise<PluginRunRow[]> {
-  return db.select().from(pluginRuns).where(eq(pluginRuns.practiceOds, odsCode)).orderBy(desc(pluginRuns.id)).limit(Math.min(Math.max(first, 1), 100));
+export async function runsOfPractice(db: DbOrTx, odsCode: string, page: PageRequest): Promise<PluginRunRow[]> {
+  const k = newestFirst(pluginRuns.id, page);
+  return db.select().from(pluginRuns).where(and(eq(pluginRuns.practiceOds, odsCode), ...k.where)).orderBy(k.order).limit(k.limit);
 }
 
 /** The supplier's runs everywhere; logs and inputs only where the practice is a sandbox practice. */
-export async function runsOfSupplier(db: DbOrTx, supplierId: string, first: number): Promise<PluginRunRow[]> {
+export async function runsOfSupplier(db: DbOrTx, supplierId: string, page: PageRequest): Promise<PluginRunRow[]> {
+  const k = newestFirst(pluginRuns.id, page);
   const rows = await db
     .select({ run: pluginRuns, isSandbox: practices.isSandbox })
     .from(pluginRuns)
     .innerJoin(practices, eq(practices.odsCode, pluginRuns.practiceOds))
-    .where(eq(pluginRuns.supplierId, supplierId))
-    .orderBy(desc(pluginRuns.id))
-    .limit(Math.min(Math.max(first, 1), 100));
+    .where(and(eq(pluginRuns.supplierId, supplierId), ...k.where))
+    .orderBy(k.order)
+    .limit(k.limit);
   return rows.map(({ run, isSandbox }) => (isSandbox ? run : { ...run, logs: null as unknown as string[], input: null }));
 }
 
 export const newRunId = () => sortableId('run');
+/** Whether a request id is a plugin run's (its writes carry the run id as their request id). */
+export const isRunId = (requestId: string) => /^run_[0-9a-z]{9}[0-9a-f]{12}$/.test(requestId);

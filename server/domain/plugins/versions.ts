@@ -2,7 +2,7 @@
 // immutable from then on. NHS England approves or rejects it with a reason. Every check runs
 // before anything is stored, so a refused submission leaves no row behind.
 import { createHash } from 'node:crypto';
-import { and, desc, eq, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { EFFECT_SCOPES, MAX_BUNDLE_BYTES, manifestSchema, type ValidManifest } from '@gp-open-integration/sdk/manifest';
 import { Cron } from 'croner';
 import type { DbOrTx } from '../../db/client.js';
@@ -11,7 +11,9 @@ import { appendAuditEvents } from '../audit/append.js';
 import { governanceEvent, refusal, type ActionContext, type Refusal } from '../governance/context.js';
 import { grantedScopes, supplierIdOfPerson } from '../governance/suppliers.js';
 import { sortableId } from '../ids.js';
+import type { PageRequest } from '../practices.js';
 import { isKnownScope } from '../scopes.js';
+import { newestFirst } from './pages.js';
 
 export type PluginVersionRow = typeof pluginVersions.$inferSelect;
 
@@ -27,7 +29,7 @@ export const manifestOf = (row: Pick<PluginVersionRow, 'manifest'>) => row.manif
 function manifestProblems(manifest: ValidManifest): string | null {
   const unknown = manifest.scopes.filter((s) => !isKnownScope(s));
   if (unknown.length) return `Unknown scopes: ${unknown.join(', ')}.`;
-  const missing = manifest.effects.filter((kind) => !manifest.scopes.includes(EFFECT_SCOPES[kind]));
+  const missing = manifest.effects.filter((kind) => EFFECT_SCOPES[kind] !== null && !manifest.scopes.includes(EFFECT_SCOPES[kind]));
   if (missing.length) return `Effect kinds need their scopes in the manifest: ${missing.map((k) => `${k} needs ${EFFECT_SCOPES[k]}`).join(', ')}.`;
   for (const trigger of manifest.triggers) {
     if (trigger.kind !== 'schedule') continue;
@@ -127,13 +129,14 @@ export async function reviewVersion(db: DbOrTx, ctx: ActionContext, versionId: s
   });
 }
 
-export async function versionsBySupplier(db: DbOrTx, supplierId: string): Promise<PluginVersionRow[]> {
-  return db.select().from(pluginVersions).where(eq(pluginVersions.supplierId, supplierId)).orderBy(desc(pluginVersions.id)).limit(100);
+export async function versionsBySupplier(db: DbOrTx, supplierId: string, page: PageRequest): Promise<PluginVersionRow[]> {
+  const k = newestFirst(pluginVersions.id, page);
+  return db.select().from(pluginVersions).where(and(eq(pluginVersions.supplierId, supplierId), ...k.where)).orderBy(k.order).limit(k.limit);
 }
 
-export async function versionsByStatus(db: DbOrTx, status: string | null): Promise<PluginVersionRow[]> {
-  const query = db.select().from(pluginVersions);
-  return (status ? query.where(eq(pluginVersions.status, status)) : query).orderBy(desc(pluginVersions.id)).limit(100);
+export async function versionsByStatus(db: DbOrTx, status: string | null, page: PageRequest): Promise<PluginVersionRow[]> {
+  const k = newestFirst(pluginVersions.id, page);
+  return db.select().from(pluginVersions).where(and(status ? eq(pluginVersions.status, status) : undefined, ...k.where)).orderBy(k.order).limit(k.limit);
 }
 
 export async function versionById(db: DbOrTx, id: string): Promise<PluginVersionRow | null> {

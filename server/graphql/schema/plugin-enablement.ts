@@ -8,6 +8,7 @@ import { disablePlugin, enablePlugin, pluginEnablementsOfPractice, upgradePlugin
 import { auditRunRefusal, runsOfPractice, runsOfSupplier, type PluginRunRow } from '../../domain/plugins/runs.js';
 import { versionById } from '../../domain/plugins/versions.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
+import { keysetConnection } from './pagination.js';
 import { PluginVersionType } from './plugin-version.js';
 import { actionContext } from './supplier.js';
 
@@ -52,28 +53,42 @@ const PluginEnablementResult = builder.unionType('PluginEnablementResult', {
 const PluginRunResult = builder.unionType('PluginRunResult', { types: [PluginRunType, errorRefs.ActionRefused], resolveType: resolveResultType('PluginRun') });
 
 builder.queryField('practicePlugins', (t) =>
-  t.field({ type: [PluginEnablementType], description: "Plugins enabled (or disabled) at the caller's practice.", resolve: (_, __, ctx) => pluginEnablementsOfPractice(ctx.db, actionContext(ctx).actor.practiceOds ?? '') }),
+  t.connection(
+    {
+      type: PluginEnablementType,
+      description: "Plugins enabled (or disabled) at the caller's practice, by name.",
+      resolve: (_, args, ctx) => keysetConnection<PluginEnablementRow>(args, (e) => e.pluginName, (page) => pluginEnablementsOfPractice(ctx.db, actionContext(ctx).actor.practiceOds ?? '', page)),
+    },
+    { name: 'PluginEnablementConnection' },
+    { name: 'PluginEnablementEdge' },
+  ),
 );
 
+const PluginRunConnection = builder.connectionObject({ type: PluginRunType, name: 'PluginRunConnection' }, { name: 'PluginRunEdge' });
+
 builder.queryField('practicePluginRuns', (t) =>
-  t.field({
-    type: [PluginRunType],
-    description: "Plugin runs at the caller's practice, newest first.",
-    args: { first: t.arg.int({ required: false }) },
-    resolve: (_, a, ctx) => runsOfPractice(ctx.db, actionContext(ctx).actor.practiceOds ?? '', a.first ?? 20),
-  }),
+  t.connection(
+    {
+      type: PluginRunType,
+      description: "Plugin runs at the caller's practice, newest first.",
+      resolve: (_, args, ctx) => keysetConnection<PluginRunRow>(args, (r) => r.id, (page) => runsOfPractice(ctx.db, actionContext(ctx).actor.practiceOds ?? '', page)),
+    },
+    PluginRunConnection,
+  ),
 );
 
 builder.queryField('myPluginRuns', (t) =>
-  t.field({
-    type: [PluginRunType],
-    description: "Runs of your company's plugins, newest first; logs and inputs only at sandbox practices.",
-    args: { first: t.arg.int({ required: false }) },
-    resolve: async (_, a, ctx) => {
-      const supplierId = await supplierIdOfPerson(ctx.db, actionContext(ctx).actor.id);
-      return supplierId ? runsOfSupplier(ctx.db, supplierId, a.first ?? 20) : [];
+  t.connection(
+    {
+      type: PluginRunType,
+      description: "Runs of your company's plugins, newest first; logs and inputs only at sandbox practices.",
+      resolve: async (_, args, ctx) => {
+        const supplierId = await supplierIdOfPerson(ctx.db, actionContext(ctx).actor.id);
+        return keysetConnection<PluginRunRow>(args, (r) => r.id, async (page) => (supplierId ? runsOfSupplier(ctx.db, supplierId, page) : []));
+      },
     },
-  }),
+    PluginRunConnection,
+  ),
 );
 
 const enablementResult = (outcome: PluginEnablementRow | ReturnType<typeof refusal>) => (isRefusal(outcome) ? fromRefusal(outcome) : outcome);

@@ -5,6 +5,7 @@ import { isRefusal } from '../../domain/governance/context.js';
 import { supplierIdOfPerson } from '../../domain/governance/suppliers.js';
 import { manifestOf, publishVersion, reviewVersion, versionsByStatus, versionsBySupplier, type PluginVersionRow } from '../../domain/plugins/versions.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
+import { keysetConnection } from './pagination.js';
 import { actionContext } from './supplier.js';
 
 const PluginVersionStatusEnum = builder.enumType('PluginVersionStatus', { values: ['SUBMITTED', 'APPROVED', 'REJECTED'] as const });
@@ -50,27 +51,35 @@ export function inputQueryProblems(schema: GraphQLSchema, query: string): string
   }
 }
 
+const PluginVersionConnection = builder.connectionObject({ type: PluginVersionType, name: 'PluginVersionConnection' }, { name: 'PluginVersionEdge' });
+
 builder.queryField('myPluginVersions', (t) =>
-  t.field({
-    type: [PluginVersionType],
-    description: "Your company's plugin versions, newest first.",
-    resolve: async (_, __, ctx) => {
-      const supplierId = await supplierIdOfPerson(ctx.db, actionContext(ctx).actor.id);
-      return supplierId ? versionsBySupplier(ctx.db, supplierId) : [];
+  t.connection(
+    {
+      type: PluginVersionType,
+      description: "Your company's plugin versions, newest first.",
+      resolve: async (_, args, ctx) => {
+        const supplierId = await supplierIdOfPerson(ctx.db, actionContext(ctx).actor.id);
+        return keysetConnection<PluginVersionRow>(args, (v) => v.id, async (page) => (supplierId ? versionsBySupplier(ctx.db, supplierId, page) : []));
+      },
     },
-  }),
+    PluginVersionConnection,
+  ),
 );
 
 builder.queryField('pluginVersions', (t) =>
-  t.field({
-    type: [PluginVersionType],
-    description: 'Plugin versions by status (reviewers: all; practice users: approved ones only), newest first.',
-    args: { status: t.arg({ type: PluginVersionStatusEnum, required: false }) },
-    resolve: (_, a, ctx) => {
-      const reviewer = ctx.actor.kind === 'PERSON' && ctx.actor.role === 'REVIEWER';
-      return versionsByStatus(ctx.db, reviewer ? (a.status ?? null) : 'APPROVED');
+  t.connection(
+    {
+      type: PluginVersionType,
+      description: 'Plugin versions by status (reviewers: all; practice users: approved ones only), newest first.',
+      args: { status: t.arg({ type: PluginVersionStatusEnum, required: false }) },
+      resolve: (_, args, ctx) => {
+        const reviewer = ctx.actor.kind === 'PERSON' && ctx.actor.role === 'REVIEWER';
+        return keysetConnection<PluginVersionRow>(args, (v) => v.id, (page) => versionsByStatus(ctx.db, reviewer ? (args.status ?? null) : 'APPROVED', page));
+      },
     },
-  }),
+    PluginVersionConnection,
+  ),
 );
 
 builder.mutationField('publishPluginVersion', (t) =>

@@ -2,7 +2,7 @@
 // checked, so of many concurrent bookings of one slot exactly one sees it free; the change and its
 // audit and event (through `commit`) share one transaction.
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import * as t from '../../db/schema/sandbox.js';
 import { slotsProblem, type BookingOrganisation, type ManagedAppointment } from '../../domain/scheduling/booking.js';
 import type { Appointment } from '../../domain/scheduling.js';
@@ -45,8 +45,11 @@ async function lockedAppointment(tx: DbOrTx, practice: PracticeRecord, id: strin
   return row;
 }
 
-export function sandboxAppointmentWrites(db: Db): AppointmentWrites {
+export function sandboxAppointmentWrites(db: DbOrTx): AppointmentWrites {
   return {
+    // Inside a transaction, db.transaction opens a savepoint: the caller's rollback undoes the write.
+    inTransaction: (tx) => sandboxAppointmentWrites(tx),
+
     book: (practice, request, meta, commit) =>
       db.transaction(async (tx) => {
         const [patient] = await tx
