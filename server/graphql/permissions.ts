@@ -36,7 +36,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
 const HARMLESS = [
   'InvalidNhsNumber', 'PatientNotFound', 'InvalidOdsCode', 'PracticeNotFound', 'InvalidDateRange', 'ClinicalSystemError',
   'InvalidTransition', 'ActionRefused', 'PageInfo', 'PracticeConnection', 'PracticeEdge', 'ClinicalSystem', 'Capability',
-  'Throttle', 'Viewer', 'ScopeInfo',
+  'Throttle', 'Viewer', 'ScopeInfo', 'CapabilityMatrix',
 ] as const;
 
 export const permissionMap = {
@@ -102,6 +102,7 @@ export const permissionMap = {
     name: isAuthenticated,
     system: isAuthenticated,
     sandbox: isAuthenticated,
+    capabilities: isAuthenticated, // what the practice's system offers; no patient data
     patients: canUsePractice('LIST_PATIENTS', PATIENT_READ_SCOPE),
     slots: canUsePractice('SEARCH_SLOTS', SLOT_SEARCH_SCOPE),
   },

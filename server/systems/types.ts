@@ -1,6 +1,7 @@
 // The boundary every principal-system connector implements. Calls are batched: a connector gets all
 // the patients (or sections) one GraphQL request needs at once.
 import type { AnySectionAnswer, PatientDemographics } from '../domain/clinical-record.js';
+import type { Capability } from '../domain/clinical-systems.js';
 import type { PracticeRecord } from '../domain/practices.js';
 import type { Appointment, DateRange, Slot } from '../domain/scheduling.js';
 import type { Section, SectionOptions } from '../domain/sections.js';
@@ -75,6 +76,11 @@ export interface ClinicalSystemConnector {
   ): Promise<{ patients: Map<string, PatientDemographics | ConnectorError>; sections: Array<AnySectionAnswer | ConnectorError> }>;
   searchSlots(practice: PracticeRecord, range: DateRange, meta: RequestMeta): Promise<Slot[]>;
   patientAppointments(practice: PracticeRecord, nhsNumbers: readonly string[], range: DateRange, meta: RequestMeta): Promise<Map<string, Appointment[]>>;
+  /**
+   * Optional: the practice's own capability matrix (GP Connect: from its provider's
+   * CapabilityStatement). Without it a practice's matrix is its system's published one.
+   */
+  capabilities?(practice: PracticeRecord, meta: RequestMeta): Promise<Capability[] | ConnectorError>;
   /** Appointment management; a connector without it answers NOT_SUPPORTED. */
   appointmentWrites?: AppointmentWrites;
 }

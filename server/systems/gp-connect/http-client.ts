@@ -14,6 +14,10 @@ export const INTERACTIONS = {
   findPatient: 'urn:nhs:names:services:gpconnect:fhir:rest:search:patient-1',
   searchSlots: 'urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1',
   patientAppointments: 'urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1',
+  metadata: 'urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1',
+  readPractitioner: 'urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1',
+  readOrganisation: 'urn:nhs:names:services:gpconnect:fhir:rest:read:organization-1',
+  readLocation: 'urn:nhs:names:services:gpconnect:fhir:rest:read:location-1',
 } as const;
 
 export interface ProviderCall {

@@ -139,6 +139,7 @@ function defaultAnswer(request: RecordedRequest, examples: Map<string, Map<strin
     const patient = example ? resourcesOf(example).find((r) => r.resourceType === 'Patient') : undefined;
     return { status: 200, body: searchset(patient ? [patient] : []) };
   }
+  if (method === 'GET' && url.pathname.endsWith('/metadata')) return { status: 200, body: fixture('foundations--get_capability_statement_response_example.json') };
   if (method === 'GET' && url.pathname.endsWith('/Slot')) return { status: 200, body: fixture('appointments--search_for_free_slots_response_example.json') };
   const appointments = /\/Patient\/([^/]+)\/Appointment$/.exec(url.pathname);
   if (method === 'GET' && appointments) {
