@@ -14,6 +14,9 @@ const FAILURE_RETRY_MS = 60_000;
 /** Endpoints remembered; the oldest is forgotten first. */
 const MAX_ENDPOINTS = 1000;
 
+/** Our own message, naming what failed: the provider's words never reach callers. */
+const unreadable = (failure: ConnectorError) => new ConnectorError(failure.code, `The capability statement could not be read. ${failure.message}`);
+
 export interface CapabilityCache {
   declared(ctx: CallContext): Promise<Declared>;
 }
@@ -25,9 +28,10 @@ export function capabilityCache(settings: Settings): CapabilityCache {
   async function read(ctx: CallContext): Promise<Declared> {
     try {
       const statement = await callProvider({ method: 'GET', path: '/metadata', interaction: INTERACTIONS.metadata, scope: 'organization/*.read', safe: true }, ctx);
-      return mapped(settings, INTERACTIONS.metadata, () => declaredCapabilities(statement));
+      const declared = mapped(settings, INTERACTIONS.metadata, () => declaredCapabilities(statement));
+      return declared instanceof ConnectorError ? unreadable(declared) : declared;
     } catch (error) {
-      return asConnectorError(error);
+      return unreadable(asConnectorError(error));
     }
   }
 

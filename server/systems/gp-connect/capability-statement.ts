@@ -18,7 +18,7 @@ const MAX_INTERACTIONS = 20;
 const MAX_OPERATIONS = 100;
 const NAME = /^[A-Za-z][A-Za-z0-9.\-_]{0,63}$/;
 
-const unusable = (why: string) => new ConnectorError('PROVIDER_ERROR', `The practice's clinical system sent an unusable capability statement (${why}).`);
+const unusable = (why: string) => new ConnectorError('PROVIDER_ERROR', `The practice's clinical system sent an unusable one (${why}).`);
 
 /** Reads a CapabilityStatement, or explains why it cannot be trusted. */
 export function declaredCapabilities(resource: Resource): DeclaredCapabilities | ConnectorError {
