@@ -1,6 +1,7 @@
 // The boundary every principal-system connector implements. Calls are batched: a connector gets all
 // the patients (or sections) one GraphQL request needs at once.
 import type { AnySectionAnswer, PatientDemographics } from '../domain/clinical-record.js';
+import type { PersonName } from '../domain/actors.js';
 import type { Capability } from '../domain/clinical-systems.js';
 import type { PracticeRecord } from '../domain/practices.js';
 import type { Appointment, DateRange, Slot } from '../domain/scheduling.js';
@@ -15,6 +16,8 @@ export interface RequestMeta {
   requestId: string;
   actorId: string;
   actorName: string;
+  /** The actor's name in parts, when known (a person whose token carries them). */
+  actorNameParts?: PersonName | null;
   actorRole: string;
   /** ODS code of the requesting organisation, when the actor has one. */
   organisationOds: string | null;

@@ -1,7 +1,10 @@
 // What the connector sends a GP Connect provider: Spine headers, the consumer JWT, and a Parameters
 // body with exactly the sections the GraphQL query selected, one POST per patient.
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { SignJWT, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signingKeys } from '../../server/db/schema/governance.js';
 import { availableBackends } from '../support/backends.js';
 import type { RecordedRequest } from './support/fake-provider.js';
 import { GP_CLINICIAN, GP_PRACTICE, ISSUER, OUR_ASID, PLATFORM_ORGANISATION, PROVIDER_ASID, decodeJwt, startGpConnectEstate, type GpConnectEstate } from './support/estate.js';
@@ -129,6 +132,35 @@ describe.each(await availableBackends())('GP Connect requests (%s)', (backend) =
     } finally {
       await estate.setSandbox(false);
     }
+  });
+
+  /** A person token as an identity provider issues it, with OpenID Connect name claims. */
+  const personToken = async (claims: Record<string, unknown>) => {
+    const [row] = await estate.app.database.db.select().from(signingKeys).where(eq(signingKeys.purpose, 'dev-issuer'));
+    return new SignJWT({ role: 'CLINICIAN', ods: GP_PRACTICE.odsCode, ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: row!.kid })
+      .setIssuer(estate.app.env.issuer)
+      .setAudience(estate.app.env.OIDC_AUDIENCE)
+      .setSubject(GP_CLINICIAN)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(await importJWK(row!.privateJwk as JWK, 'ES256'));
+  };
+  const practitionerSent = async (token: string) => {
+    estate.provider.requests.length = 0;
+    await gqlWithRequestId(`{ patient(nhsNumber: "${JANE}") { ... on Patient { allergies { status } } } }`, randomUUID(), token);
+    const [post] = posts() as [RecordedRequest];
+    return decodeJwt(String(post.headers.authorization).slice(7)).claims.requesting_practitioner as { name: unknown };
+  };
+
+  it("sends the practitioner's name in parts from the person token's name claims", async () => {
+    const token = await personToken({ name: 'Dr Amelia J. Hart-Lewis', title: 'Dr', given_name: 'Amelia', middle_name: 'Jane', family_name: 'Hart-Lewis' });
+    expect((await practitionerSent(token)).name).toEqual([{ text: 'Dr Amelia J. Hart-Lewis', family: 'Hart-Lewis', given: ['Amelia', 'Jane'], prefix: ['Dr'] }]);
+    // A family name alone is still a structured name; without one the display name is used as before.
+    expect((await practitionerSent(await personToken({ name: 'Hart', family_name: 'Hart' }))).name).toEqual([{ text: 'Hart', family: 'Hart' }]);
+    expect((await practitionerSent(await personToken({ name: 'Dr Hart (locum)', given_name: 'Amelia' }))).name).toEqual([{ text: 'Dr Hart (locum)' }]);
+    // A malformed name claim is ignored, not a refusal of the person.
+    expect((await practitionerSent(await personToken({ name: 'Amelia Hart', family_name: { value: 'Hart' } }))).name).toEqual([{ text: 'Amelia Hart', family: 'Hart', given: ['Amelia'] }]);
   });
 
   it('finds the patient with a Foundations search by NHS number', async () => {
