@@ -38,6 +38,8 @@ export type ConnectorErrorCode =
   | 'PROVIDER_ERROR'
   | 'INVALID_RESOURCE'
   | 'NOT_SUPPORTED'
+  /** A search period the system refuses by specification (e.g. GP Connect appointments wholly in the past). */
+  | 'INVALID_DATE_RANGE'
   // Appointment management (writes)
   | 'VALIDATION_FAILED'
   | 'SLOT_NOT_FOUND'

@@ -315,13 +315,29 @@ describe.each(await availableBackends())('GP Connect requests (%s)', (backend) =
     expect(result.data!.patient.appointments.appointments.map((a) => a.id)).toEqual(['149', '148']);
   });
 
-  it('does not ask for appointments in the past, which GP Connect refuses', async () => {
-    const result = await estate.app.gql<{ patient: { appointments: { __typename: string; appointments: unknown[] } } }>(
-      `{ patient(nhsNumber: "${JANE_FOUNDATIONS}") { ... on Patient { appointments(from: "2020-01-01T00:00:00Z", to: "2020-06-01T00:00:00Z") { __typename ... on AppointmentList { appointments { id } } } } } }`,
-      {},
-      clinician,
-    );
-    expect(result.data!.patient.appointments).toEqual({ __typename: 'AppointmentList', appointments: [] });
-    expect(estate.provider.requests.map((r) => r.headers['ssp-interactionid'])).toEqual([FIND_PATIENT]);
+  it('refuses a period of appointments wholly in the past before asking, as GP Connect does not accept one (rule 10)', async () => {
+    const past = async (from: string, to: string) =>
+      (
+        await estate.app.gql<{ patient: { appointments: Record<string, unknown> } }>(
+          `{ patient(nhsNumber: "${JANE_FOUNDATIONS}") { ... on Patient { appointments(from: "${from}", to: "${to}") { __typename ... on Error { code message } ... on AppointmentList { appointments { id } } } } } }`,
+          {},
+          clinician,
+        )
+      ).data!.patient.appointments;
+    const invalid = { __typename: 'InvalidDateRange', code: 'INVALID_DATE_RANGE', message: 'GP Connect holds only future appointments: the period must end after now.' };
+    expect(await past('2020-01-01T00:00:00Z', '2020-06-01T00:00:00Z')).toEqual(invalid);
+    // Ending a moment ago is still wholly past.
+    const now = Date.now();
+    expect(await past(new Date(now - 30 * DAY).toISOString(), new Date(now - 1000).toISOString())).toEqual(invalid);
+    // The provider was asked who the patient is (for the patient itself), never for appointments.
+    expect(new Set(estate.provider.requests.map((r) => r.headers['ssp-interactionid']))).toEqual(new Set([FIND_PATIENT]));
+    // A period partly past is asked from today, not refused.
+    const englandDate = (d: Date) => `ge${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(d)}`;
+    const before = englandDate(new Date());
+    const partly = await past(new Date(now - 30 * DAY).toISOString(), new Date(now + 30 * DAY).toISOString());
+    expect(partly.__typename).toBe('AppointmentList');
+    const search = estate.provider.requests.find((r) => r.url.pathname.endsWith('/Appointment'))!;
+    // Today in England (either side of a midnight the request may have crossed).
+    expect([before, englandDate(new Date())]).toContain(search.url.searchParams.getAll('start')[0]);
   });
 });
