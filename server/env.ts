@@ -66,6 +66,8 @@ const EnvSchema = z.object({
   GP_CONNECT_ORGANISATION_ODS: z.string().regex(/^[A-Z0-9]{3,10}$/, 'must be an ODS code').optional(),
   GP_CONNECT_ORGANISATION_NAME: z.string().min(1).default('GP Open Integration'),
   GP_CONNECT_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** How long a GP Connect provider's CapabilityStatement is trusted before it is read again. */
+  GP_CONNECT_CAPABILITY_TTL_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(3_600_000),
   /** Redis for shared rate-limit budgets across replicas; unset keeps budgets in memory. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   /** Cost budget per supplier app (leaky bucket): capacity in points and points restored per second. */

@@ -28,12 +28,16 @@ export type CapabilityArea =
   | 'MEDICATIONS'
   | 'PROBLEMS'
   | 'READ_APPOINTMENTS'
+  | 'READ_LOCATION'
+  | 'READ_ORGANISATION'
+  | 'READ_PRACTITIONER'
   | 'REFERRALS'
   | 'SLOT_SEARCH'
   | 'UNCATEGORISED';
 
-/** PUBLISHED: from GP Connect publications. SANDBOX_ASSUMPTION: chosen for the sandbox, not a supplier commitment. */
+/** PUBLISHED: from GP Connect publications. PROVIDER_CAPABILITY_STATEMENT: what the practice's GP Connect provider declares in its CapabilityStatement (GET /metadata). SANDBOX_ASSUMPTION: chosen for the sandbox, not a supplier commitment. */
 export type CapabilitySource =
+  | 'PROVIDER_CAPABILITY_STATEMENT'
   | 'PUBLISHED'
   | 'SANDBOX_ASSUMPTION';
 

@@ -2,7 +2,7 @@
 // with a broken token must not silently become anonymous.
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { ANONYMOUS, PERSON_ROLES, type Actor } from '../domain/actors.js';
+import { ANONYMOUS, PERSON_ROLES, type Actor, type PersonName } from '../domain/actors.js';
 import { normaliseOdsCode } from '../domain/identifiers.js';
 import { PLATFORM_ISSUER, verifyAccessToken, type AppGrant } from './access-tokens.js';
 
@@ -11,7 +11,20 @@ const PersonClaims = z.object({
   name: z.string().default(''),
   role: z.enum(PERSON_ROLES),
   ods: z.string().optional(),
+  // OpenID Connect profile claims, and a title (prefix) where the identity provider sends one.
+  // Anything malformed is ignored rather than refused: the display name still names the person.
+  family_name: z.string().trim().min(1).max(100).optional().catch(undefined),
+  given_name: z.string().trim().min(1).max(100).optional().catch(undefined),
+  middle_name: z.string().trim().min(1).max(100).optional().catch(undefined),
+  title: z.string().trim().min(1).max(40).optional().catch(undefined),
 });
+
+/** The name in parts when the token gives a family name; given names split on spaces, in order. */
+function namePartsOf(claims: z.infer<typeof PersonClaims>): PersonName | null {
+  if (!claims.family_name) return null;
+  const words = (value: string | undefined) => (value ? value.split(/\s+/) : []);
+  return { family: claims.family_name, given: [...words(claims.given_name), ...words(claims.middle_name)], prefix: words(claims.title) };
+}
 
 export class AuthenticationError extends Error {}
 
@@ -116,7 +129,7 @@ export function bearerVerifier(options: { issuer: string; audience: string; jwks
       const claims = PersonClaims.safeParse(payload);
       if (!claims.success) throw new AuthenticationError('Token does not carry a recognised role.');
       const practiceOds = claims.data.ods ? normaliseOdsCode(claims.data.ods) : null;
-      const person: Actor = { kind: 'PERSON', id: claims.data.sub, name: claims.data.name, role: claims.data.role, practiceOds };
+      const person: Actor = { kind: 'PERSON', id: claims.data.sub, name: claims.data.name, role: claims.data.role, practiceOds, nameParts: namePartsOf(claims.data) };
       people.set(token, person, payload.exp);
       return person;
     },

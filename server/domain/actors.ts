@@ -4,9 +4,16 @@
 export const PERSON_ROLES = ['REVIEWER', 'SUPPLIER_DEVELOPER', 'PRACTICE_ADMIN', 'CLINICIAN'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
+/** A person's name in parts, when their token carries them (OpenID Connect profile claims). */
+export interface PersonName {
+  family: string;
+  given: string[];
+  prefix: string[];
+}
+
 export type Actor =
   | { kind: 'ANONYMOUS' }
-  | { kind: 'PERSON'; id: string; name: string; role: PersonRole; practiceOds: string | null }
+  | { kind: 'PERSON'; id: string; name: string; role: PersonRole; practiceOds: string | null; nameParts?: PersonName | null }
   | {
       kind: 'SUPPLIER_APP';
       /** OAuth2 client_id of the app. */

@@ -13,13 +13,18 @@ export const OPERATIONS = [
   'BOOK_APPOINTMENT',
   'AMEND_APPOINTMENT',
   'CANCEL_APPOINTMENT',
+  // GP Connect Foundations reads: resolve practitioners, organisations and locations a record names.
+  'READ_PRACTITIONER',
+  'READ_ORGANISATION',
+  'READ_LOCATION',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 export type CapabilityArea = Section | Operation;
 export const CAPABILITY_AREAS: readonly CapabilityArea[] = [...SECTIONS, ...OPERATIONS];
 
 export type SupportLevel = 'SUPPORTED' | 'BETA' | 'NOT_SUPPORTED';
-export type CapabilitySource = 'PUBLISHED' | 'SANDBOX_ASSUMPTION';
+export const CAPABILITY_SOURCES = ['PUBLISHED', 'PROVIDER_CAPABILITY_STATEMENT', 'SANDBOX_ASSUMPTION'] as const;
+export type CapabilitySource = (typeof CAPABILITY_SOURCES)[number];
 
 export interface Throttle {
   requests: number;
@@ -45,7 +50,7 @@ export interface ClinicalSystemInfo {
 const STABLE_SECTIONS = new Set<Section>(['ALLERGIES', 'MEDICATIONS']);
 
 /** GP Connect Access Record Structured: allergies and medications stable, other sections beta. */
-function gpConnectBaseline(): Map<CapabilityArea, Capability> {
+export function gpConnectBaseline(): Map<CapabilityArea, Capability> {
   const rows = new Map<CapabilityArea, Capability>();
   for (const area of SECTIONS) {
     const stable = STABLE_SECTIONS.has(area);
@@ -62,7 +67,7 @@ function gpConnectBaseline(): Map<CapabilityArea, Capability> {
       area,
       support: 'SUPPORTED',
       source: 'PUBLISHED',
-      note: area === 'FULL_RECORD' ? null : 'GP Connect Appointment Management',
+      note: area === 'FULL_RECORD' ? null : area.startsWith('READ_') && area !== 'READ_APPOINTMENTS' ? 'GP Connect Foundations' : 'GP Connect Appointment Management',
       throttle: null,
     });
   }

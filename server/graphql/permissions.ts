@@ -38,7 +38,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
 const HARMLESS = [
   'InvalidNhsNumber', 'PatientNotFound', 'InvalidOdsCode', 'PracticeNotFound', 'InvalidDateRange', 'ClinicalSystemError',
   'InvalidTransition', 'ActionRefused', 'DocumentNotFound', 'PageInfo', 'PracticeConnection', 'PracticeEdge', 'ClinicalSystem', 'Capability',
-  'Throttle', 'Viewer', 'ScopeInfo', 'LiveSuppliers',
+  'Throttle', 'Viewer', 'ScopeInfo', 'LiveSuppliers', 'CapabilityMatrix',
 ] as const;
 
 export const permissionMap = {
@@ -111,6 +111,7 @@ export const permissionMap = {
     name: isAuthenticated,
     system: isAuthenticated,
     sandbox: isAuthenticated,
+    capabilities: isAuthenticated, // what the practice's system offers; no patient data
     patients: canUsePractice('LIST_PATIENTS', PATIENT_READ_SCOPE),
     slots: canUsePractice('SEARCH_SLOTS', SLOT_SEARCH_SCOPE),
     documents: canReadReviewQueue, // the review queue: the practice's own users only

@@ -81,7 +81,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 function metaFor(actor: Actor, requestId: string): RequestMeta {
   switch (actor.kind) {
     case 'PERSON':
-      return { requestId, actorId: actor.id, actorName: actor.name, actorRole: actor.role, organisationOds: actor.practiceOds };
+      return { requestId, actorId: actor.id, actorName: actor.name, actorNameParts: actor.nameParts ?? null, actorRole: actor.role, organisationOds: actor.practiceOds };
     case 'SUPPLIER_APP':
       return { requestId, actorId: actor.appId, actorName: `app ${actor.appId}`, actorRole: 'SUPPLIER_APP', organisationOds: null };
     case 'PLUGIN_RUN':

@@ -1,6 +1,8 @@
 // The boundary every principal-system connector implements. Calls are batched: a connector gets all
 // the patients (or sections) one GraphQL request needs at once.
 import type { AnySectionAnswer, PatientDemographics } from '../domain/clinical-record.js';
+import type { PersonName } from '../domain/actors.js';
+import type { Capability } from '../domain/clinical-systems.js';
 import type { PracticeRecord } from '../domain/practices.js';
 import type { Appointment, DateRange, Slot } from '../domain/scheduling.js';
 import type { Section, SectionOptions } from '../domain/sections.js';
@@ -14,6 +16,8 @@ export interface RequestMeta {
   requestId: string;
   actorId: string;
   actorName: string;
+  /** The actor's name in parts, when known (a person whose token carries them). */
+  actorNameParts?: PersonName | null;
   actorRole: string;
   /** ODS code of the requesting organisation, when the actor has one. */
   organisationOds: string | null;
@@ -34,6 +38,8 @@ export type ConnectorErrorCode =
   | 'PROVIDER_ERROR'
   | 'INVALID_RESOURCE'
   | 'NOT_SUPPORTED'
+  /** A search period the system refuses by specification (e.g. GP Connect appointments wholly in the past). */
+  | 'INVALID_DATE_RANGE'
   // Appointment management (writes)
   | 'VALIDATION_FAILED'
   | 'SLOT_NOT_FOUND'
@@ -75,6 +81,11 @@ export interface ClinicalSystemConnector {
   ): Promise<{ patients: Map<string, PatientDemographics | ConnectorError>; sections: Array<AnySectionAnswer | ConnectorError> }>;
   searchSlots(practice: PracticeRecord, range: DateRange, meta: RequestMeta): Promise<Slot[]>;
   patientAppointments(practice: PracticeRecord, nhsNumbers: readonly string[], range: DateRange, meta: RequestMeta): Promise<Map<string, Appointment[]>>;
+  /**
+   * Optional: the practice's own capability matrix (GP Connect: from its provider's
+   * CapabilityStatement). Without it a practice's matrix is its system's published one.
+   */
+  capabilities?(practice: PracticeRecord, meta: RequestMeta): Promise<Capability[] | ConnectorError>;
   /** Appointment management; a connector without it answers NOT_SUPPORTED. */
   appointmentWrites?: AppointmentWrites;
 }

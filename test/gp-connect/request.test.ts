@@ -1,7 +1,10 @@
 // What the connector sends a GP Connect provider: Spine headers, the consumer JWT, and a Parameters
 // body with exactly the sections the GraphQL query selected, one POST per patient.
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { SignJWT, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signingKeys } from '../../server/db/schema/governance.js';
 import { availableBackends } from '../support/backends.js';
 import type { RecordedRequest } from './support/fake-provider.js';
 import { GP_CLINICIAN, GP_PRACTICE, ISSUER, OUR_ASID, PLATFORM_ORGANISATION, PROVIDER_ASID, decodeJwt, startGpConnectEstate, type GpConnectEstate } from './support/estate.js';
@@ -129,6 +132,35 @@ describe.each(await availableBackends())('GP Connect requests (%s)', (backend) =
     } finally {
       await estate.setSandbox(false);
     }
+  });
+
+  /** A person token as an identity provider issues it, with OpenID Connect name claims. */
+  const personToken = async (claims: Record<string, unknown>) => {
+    const [row] = await estate.app.database.db.select().from(signingKeys).where(eq(signingKeys.purpose, 'dev-issuer'));
+    return new SignJWT({ role: 'CLINICIAN', ods: GP_PRACTICE.odsCode, ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: row!.kid })
+      .setIssuer(estate.app.env.issuer)
+      .setAudience(estate.app.env.OIDC_AUDIENCE)
+      .setSubject(GP_CLINICIAN)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(await importJWK(row!.privateJwk as JWK, 'ES256'));
+  };
+  const practitionerSent = async (token: string) => {
+    estate.provider.requests.length = 0;
+    await gqlWithRequestId(`{ patient(nhsNumber: "${JANE}") { ... on Patient { allergies { status } } } }`, randomUUID(), token);
+    const [post] = posts() as [RecordedRequest];
+    return decodeJwt(String(post.headers.authorization).slice(7)).claims.requesting_practitioner as { name: unknown };
+  };
+
+  it("sends the practitioner's name in parts from the person token's name claims", async () => {
+    const token = await personToken({ name: 'Dr Amelia J. Hart-Lewis', title: 'Dr', given_name: 'Amelia', middle_name: 'Jane', family_name: 'Hart-Lewis' });
+    expect((await practitionerSent(token)).name).toEqual([{ text: 'Dr Amelia J. Hart-Lewis', family: 'Hart-Lewis', given: ['Amelia', 'Jane'], prefix: ['Dr'] }]);
+    // A family name alone is still a structured name; without one the display name is used as before.
+    expect((await practitionerSent(await personToken({ name: 'Hart', family_name: 'Hart' }))).name).toEqual([{ text: 'Hart', family: 'Hart' }]);
+    expect((await practitionerSent(await personToken({ name: 'Dr Hart (locum)', given_name: 'Amelia' }))).name).toEqual([{ text: 'Dr Hart (locum)' }]);
+    // A malformed name claim is ignored, not a refusal of the person.
+    expect((await practitionerSent(await personToken({ name: 'Amelia Hart', family_name: { value: 'Hart' } }))).name).toEqual([{ text: 'Amelia Hart', family: 'Hart', given: ['Amelia'] }]);
   });
 
   it('finds the patient with a Foundations search by NHS number', async () => {
@@ -283,13 +315,29 @@ describe.each(await availableBackends())('GP Connect requests (%s)', (backend) =
     expect(result.data!.patient.appointments.appointments.map((a) => a.id)).toEqual(['149', '148']);
   });
 
-  it('does not ask for appointments in the past, which GP Connect refuses', async () => {
-    const result = await estate.app.gql<{ patient: { appointments: { __typename: string; appointments: unknown[] } } }>(
-      `{ patient(nhsNumber: "${JANE_FOUNDATIONS}") { ... on Patient { appointments(from: "2020-01-01T00:00:00Z", to: "2020-06-01T00:00:00Z") { __typename ... on AppointmentList { appointments { id } } } } } }`,
-      {},
-      clinician,
-    );
-    expect(result.data!.patient.appointments).toEqual({ __typename: 'AppointmentList', appointments: [] });
-    expect(estate.provider.requests.map((r) => r.headers['ssp-interactionid'])).toEqual([FIND_PATIENT]);
+  it('refuses a period of appointments wholly in the past before asking, as GP Connect does not accept one (rule 10)', async () => {
+    const past = async (from: string, to: string) =>
+      (
+        await estate.app.gql<{ patient: { appointments: Record<string, unknown> } }>(
+          `{ patient(nhsNumber: "${JANE_FOUNDATIONS}") { ... on Patient { appointments(from: "${from}", to: "${to}") { __typename ... on Error { code message } ... on AppointmentList { appointments { id } } } } } }`,
+          {},
+          clinician,
+        )
+      ).data!.patient.appointments;
+    const invalid = { __typename: 'InvalidDateRange', code: 'INVALID_DATE_RANGE', message: 'GP Connect holds only future appointments: the period must end after now.' };
+    expect(await past('2020-01-01T00:00:00Z', '2020-06-01T00:00:00Z')).toEqual(invalid);
+    // Ending a moment ago is still wholly past.
+    const now = Date.now();
+    expect(await past(new Date(now - 30 * DAY).toISOString(), new Date(now - 1000).toISOString())).toEqual(invalid);
+    // The provider was asked who the patient is (for the patient itself), never for appointments.
+    expect(new Set(estate.provider.requests.map((r) => r.headers['ssp-interactionid']))).toEqual(new Set([FIND_PATIENT]));
+    // A period partly past is asked from today, not refused.
+    const englandDate = (d: Date) => `ge${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(d)}`;
+    const before = englandDate(new Date());
+    const partly = await past(new Date(now - 30 * DAY).toISOString(), new Date(now + 30 * DAY).toISOString());
+    expect(partly.__typename).toBe('AppointmentList');
+    const search = estate.provider.requests.find((r) => r.url.pathname.endsWith('/Appointment'))!;
+    // Today in England (either side of a midnight the request may have crossed).
+    expect([before, englandDate(new Date())]).toContain(search.url.searchParams.getAll('start')[0]);
   });
 });

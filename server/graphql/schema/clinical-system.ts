@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import {
   CAPABILITY_AREAS,
+  CAPABILITY_SOURCES,
   CLINICAL_SYSTEMS,
   CLINICAL_SYSTEM_IDS,
   type Capability,
@@ -15,8 +16,10 @@ export const CapabilityAreaEnum = builder.enumType('CapabilityArea', {
 });
 const SupportLevelEnum = builder.enumType('SupportLevel', { values: ['SUPPORTED', 'BETA', 'NOT_SUPPORTED'] as const });
 const CapabilitySourceEnum = builder.enumType('CapabilitySource', {
-  description: 'PUBLISHED: from GP Connect publications. SANDBOX_ASSUMPTION: chosen for the sandbox, not a supplier commitment.',
-  values: ['PUBLISHED', 'SANDBOX_ASSUMPTION'] as const,
+  description:
+    'PUBLISHED: from GP Connect publications. PROVIDER_CAPABILITY_STATEMENT: what the practice\'s GP Connect provider declares in its ' +
+    'CapabilityStatement (GET /metadata). SANDBOX_ASSUMPTION: chosen for the sandbox, not a supplier commitment.',
+  values: CAPABILITY_SOURCES,
 });
 const ThrottleScopeEnum = builder.enumType('ThrottleScope', { values: ['PATIENT', 'PRACTICE'] as const });
 
@@ -29,7 +32,7 @@ const ThrottleRef = builder.objectRef<Throttle>('Throttle').implement({
   }),
 });
 
-const CapabilityRef = builder.objectRef<Capability>('Capability').implement({
+export const CapabilityRef = builder.objectRef<Capability>('Capability').implement({
   fields: (t) => ({
     area: t.field({ type: CapabilityAreaEnum, resolve: (c) => c.area }),
     support: t.field({ type: SupportLevelEnum, resolve: (c) => c.support }),

@@ -86,7 +86,8 @@ export const typedError = (typename: ErrorTypeName, code: ErrorCode, message?: s
  * can never be a type the field cannot return.
  */
 export function fromConnectorError(error: ConnectorError, members: readonly ErrorTypeName[] = ['ClinicalSystemError']): TypedError {
-  const specific: ErrorTypeName | null = error.code === 'PATIENT_NOT_FOUND' ? 'PatientNotFound' : error.code === 'INVALID_NHS_NUMBER' ? 'InvalidNhsNumber' : null;
+  const specific: ErrorTypeName | null =
+    error.code === 'PATIENT_NOT_FOUND' ? 'PatientNotFound' : error.code === 'INVALID_NHS_NUMBER' ? 'InvalidNhsNumber' : error.code === 'INVALID_DATE_RANGE' ? 'InvalidDateRange' : null;
   return specific && members.includes(specific) ? typedError(specific, error.code, error.message) : typedError('ClinicalSystemError', error.code, error.message);
 }
 

@@ -2,10 +2,23 @@ import { builder } from '../builder.js';
 import { clinicalSystem } from '../../domain/clinical-systems.js';
 import { normaliseOdsCode } from '../../domain/identifiers.js';
 import { listPractices, registeredPatients, type PracticeRecord } from '../../domain/practices.js';
-import { ClinicalSystemIdEnum, ClinicalSystemRef } from './clinical-system.js';
-import { errorRefs, resolveResultType, typedError } from './errors.js';
+import type { Capability } from '../../domain/clinical-systems.js';
+import { ConnectorError } from '../../systems/types.js';
+import { settle } from '../loaders.js';
+import { CapabilityRef, ClinicalSystemIdEnum, ClinicalSystemRef } from './clinical-system.js';
+import { errorRefs, fromConnectorError, resolveResultType, typedError } from './errors.js';
 import { keysetConnection } from './pagination.js';
 import { PatientType, PracticeType, type PatientNode } from './refs.js';
+
+const CapabilityMatrix = builder.objectRef<{ capabilities: Capability[] }>('CapabilityMatrix').implement({
+  description: "What this practice offers through the platform: its provider's declaration where it has one, else its system's published matrix.",
+  fields: (t) => ({ capabilities: t.field({ type: [CapabilityRef], resolve: (m) => m.capabilities }) }),
+});
+
+const CapabilitiesResult = builder.unionType('CapabilitiesResult', {
+  types: [CapabilityMatrix, errorRefs.ClinicalSystemError],
+  resolveType: resolveResultType('CapabilityMatrix'),
+});
 
 PracticeType.implement({
   description: 'A GP practice, identified by its ODS code, and the principal system it runs.',
@@ -14,6 +27,19 @@ PracticeType.implement({
     name: t.exposeString('name'),
     system: t.field({ type: ClinicalSystemRef, resolve: (p) => clinicalSystem(p.systemId) }),
     sandbox: t.exposeBoolean('isSandbox', { description: 'Synthetic practice with synthetic patients.' }),
+    capabilities: t.field({
+      type: CapabilitiesResult,
+      description:
+        "The practice's capability matrix. A GP Connect practice's follows its provider's CapabilityStatement (read and cached); " +
+        'a statement that cannot be read is a ClinicalSystemError, and the practice keeps being served.',
+      resolve: async (practice, _, ctx) => {
+        const connector = await settle((async () => ctx.loaders.connectorFor(practice))());
+        if (connector instanceof ConnectorError) return fromConnectorError(connector);
+        if (!connector.capabilities) return { capabilities: clinicalSystem(practice.systemId).capabilities };
+        const matrix = await connector.capabilities(practice, ctx.meta);
+        return matrix instanceof ConnectorError ? fromConnectorError(matrix) : { capabilities: matrix };
+      },
+    }),
     patients: t.connection({
       type: PatientType,
       nullable: true,

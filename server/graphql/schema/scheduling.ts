@@ -70,7 +70,7 @@ builder.objectField(PracticeType, 'slots', (t) =>
       const problem = slotSearchRangeProblem(range);
       if (problem) return typedError('InvalidDateRange', 'INVALID_DATE_RANGE', problem);
       const slots = await settle((async () => ctx.loaders.connectorFor(practice).searchSlots(practice, range, ctx.meta))());
-      return slots instanceof ConnectorError ? fromConnectorError(slots) : { slots };
+      return slots instanceof ConnectorError ? fromConnectorError(slots, ['InvalidDateRange', 'ClinicalSystemError']) : { slots };
     },
   }),
 );
@@ -89,7 +89,7 @@ builder.objectField(PatientType, 'appointments', (t) =>
         return typedError('InvalidDateRange', 'INVALID_DATE_RANGE', `to must be after from, at most ${MAX_APPOINTMENT_RANGE_DAYS} days later`);
       }
       const appointments = await settle(ctx.loaders.appointments.load({ ...patient, from, to }));
-      return appointments instanceof ConnectorError ? fromConnectorError(appointments, PATIENT_READ_ERRORS) : { appointments };
+      return appointments instanceof ConnectorError ? fromConnectorError(appointments, [...PATIENT_READ_ERRORS, 'InvalidDateRange']) : { appointments };
     },
   }),
 );

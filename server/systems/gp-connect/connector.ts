@@ -3,10 +3,14 @@
 // request carries all of that patient's requested sections.
 import type { AnySectionAnswer, PatientDemographics } from '../../domain/clinical-record.js';
 import type { PracticeRecord } from '../../domain/practices.js';
-import { withheld } from '../../domain/sections.js';
+import type { Capability, CapabilityArea } from '../../domain/clinical-systems.js';
+import { withheld, type SectionAnswer } from '../../domain/sections.js';
 import { ConnectorError, type ClinicalSystemConnector, type RequestMeta, type SectionRequest } from '../types.js';
 import { eachLimited } from './batch.js';
+import { capabilityCache, type Declared } from './capability-cache.js';
+import { capabilityMatrix, declares } from './capability-statement.js';
 import { endpointOf, settingsOf, type GpConnectOptions } from './endpoint-config.js';
+import { withFoundations } from './foundation-reads.js';
 import { callProvider, INTERACTIONS, mapped, type CallContext } from './http-client.js';
 import { roundsOf, structuredRecordParameters } from './parameters.js';
 import { patientLookup } from './patient-lookup.js';
@@ -26,15 +30,37 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Whether the provider's statement rules the area out. An unreadable statement rules nothing out:
+ * the provider's own answer decides then (its refusal is NOT_SUPPORTED too).
+ */
+const undeclared = (declared: Declared, area: CapabilityArea) => !(declared instanceof ConnectorError) && !declares(declared, area);
+
+const notDeclared = (what: string) => new ConnectorError('NOT_SUPPORTED', `The practice's clinical system does not declare ${what} in its capability statement.`);
+
+/** A section the provider does not offer: not supplied, and said why. */
+const sectionNotDeclared = <T>(): SectionAnswer<T> => ({
+  status: 'NOT_SUPPLIED',
+  items: [],
+  warnings: [{ code: 'NOT_SUPPORTED', message: "The practice's clinical system does not declare the structured record in its capability statement." }],
+});
+
 export function gpConnectConnector(options: GpConnectOptions): ClinicalSystemConnector {
   const settings = settingsOf(options);
   const findPatient = patientLookup(settings);
+  const statements = capabilityCache(settings);
+  /** Refuses an area the provider's statement leaves out, before anything else is asked. */
+  const requireDeclared = async (ctx: CallContext, area: CapabilityArea, what: string) => {
+    if (undeclared(await statements.declared(ctx), area)) throw notDeclared(what);
+  };
   const contextFor = (practice: PracticeRecord, meta: RequestMeta): CallContext => ({ settings, endpoint: endpointOf(practice), meta, practice: { odsCode: practice.odsCode, name: practice.name } });
 
   /** One $gpc.getstructuredrecord call for one patient: an answer (or error) per ask. */
   async function structuredRecord(ctx: CallContext, nhsNumber: string, asks: readonly SectionRequest[]): Promise<Array<AnySectionAnswer | ConnectorError>> {
     try {
-      const bundle = await callProvider(
+      const declared = await statements.declared(ctx);
+      if (undeclared(declared, 'FULL_RECORD')) return asks.map(() => sectionNotDeclared());
+      const answer = await callProvider(
         {
           method: 'POST',
           path: '/Patient/$gpc.getstructuredrecord',
@@ -45,6 +71,7 @@ export function gpConnectConnector(options: GpConnectOptions): ClinicalSystemCon
         },
         ctx,
       );
+      const bundle = await withFoundations(ctx, answer, declared);
       const answers = mapped(settings, INTERACTIONS.structuredRecord, () => answersFromBundle(bundle, nhsNumber, asks));
       if (answers instanceof ConnectorError) throw answers;
       return answers;
@@ -63,6 +90,8 @@ export function gpConnectConnector(options: GpConnectOptions): ClinicalSystemCon
       const numbers = [...new Set(nhsNumbers)];
       try {
         const ctx = contextFor(practice, meta);
+        const declared = await statements.declared(ctx);
+        if (!(declared instanceof ConnectorError) && !declared.interactions.has('Patient:search-type')) throw notDeclared('the patient search');
         await eachLimited(numbers, settings.maxConcurrency, async (nhsNumber) => {
           try {
             const patient = await findPatient(ctx, practice, nhsNumber);
@@ -97,10 +126,29 @@ export function gpConnectConnector(options: GpConnectOptions): ClinicalSystemCon
       return results;
     },
 
-    searchSlots: (practice, range, meta) => guarded(() => searchSlots(contextFor(practice, meta), range)),
+    searchSlots: (practice, range, meta) =>
+      guarded(async () => {
+        const ctx = contextFor(practice, meta);
+        await requireDeclared(ctx, 'SLOT_SEARCH', 'the free slot search');
+        return searchSlots(ctx, range);
+      }),
 
     patientAppointments: (practice, nhsNumbers, range, meta) =>
-      guarded(() => patientAppointments(contextFor(practice, meta), practice, nhsNumbers, range, findPatient)),
+      guarded(async () => {
+        const ctx = contextFor(practice, meta);
+        await requireDeclared(ctx, 'READ_APPOINTMENTS', "the patient's appointments search");
+        return patientAppointments(ctx, practice, nhsNumbers, range, findPatient);
+      }),
+
+    /** The practice's matrix as its provider declares it; a statement that cannot be read is a typed error. */
+    async capabilities(practice, meta): Promise<Capability[] | ConnectorError> {
+      try {
+        const declared = await statements.declared(contextFor(practice, meta));
+        return declared instanceof ConnectorError ? declared : capabilityMatrix(practice.systemId, declared);
+      } catch (error) {
+        return asConnectorError(error);
+      }
+    },
 
     appointmentWrites: gpConnectAppointmentWrites(contextFor, findPatient),
   };

@@ -61,6 +61,12 @@ export interface GpConnectOptions {
   maxConcurrency?: number;
   /** Called after each provider wait and each mapping step (benchmarks). */
   onTiming?: (timing: GpConnectTiming) => void;
+  /** How long a provider's CapabilityStatement is trusted before it is read again (default 1 hour). */
+  capabilityTtlMs?: number;
+  /** Practitioners, organisations and locations read per record answer when the bundle lacks them (default 10). */
+  maxFoundationReads?: number;
+  /** Milliseconds since the epoch; tests move it to expire cached statements. */
+  clock?: () => number;
 }
 
 export interface Settings {
@@ -71,6 +77,9 @@ export interface Settings {
   maxResponseBytes: number;
   maxConcurrency: number;
   onTiming: ((timing: GpConnectTiming) => void) | null;
+  capabilityTtlMs: number;
+  maxFoundationReads: number;
+  clock: () => number;
 }
 
 export function settingsOf(options: GpConnectOptions): Settings {
@@ -83,6 +92,9 @@ export function settingsOf(options: GpConnectOptions): Settings {
     maxResponseBytes: options.maxResponseBytes ?? 5 * 1024 * 1024,
     maxConcurrency: Math.max(1, options.maxConcurrency ?? 6),
     onTiming: options.onTiming ?? null,
+    capabilityTtlMs: Math.max(0, options.capabilityTtlMs ?? 3_600_000),
+    maxFoundationReads: Math.max(0, options.maxFoundationReads ?? 10),
+    clock: options.clock ?? Date.now,
   };
 }
 
@@ -95,5 +107,6 @@ export function gpConnectOptionsFromEnv(env: Env, platformOrganisation?: Organis
     platformOrganisation,
     timeoutMs: env.GP_CONNECT_TIMEOUT_MS,
     maxResponseBytes: env.GP_CONNECT_MAX_RESPONSE_BYTES,
+    capabilityTtlMs: env.GP_CONNECT_CAPABILITY_TTL_MS,
   };
 }

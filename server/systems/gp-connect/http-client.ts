@@ -19,6 +19,10 @@ export const INTERACTIONS = {
   amendAppointment: 'urn:nhs:names:services:gpconnect:fhir:rest:update:appointment-1',
   cancelAppointment: 'urn:nhs:names:services:gpconnect:fhir:rest:cancel:appointment-1',
   readAppointment: 'urn:nhs:names:services:gpconnect:fhir:rest:read:appointment-1',
+  metadata: 'urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1',
+  readPractitioner: 'urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1',
+  readOrganisation: 'urn:nhs:names:services:gpconnect:fhir:rest:read:organization-1',
+  readLocation: 'urn:nhs:names:services:gpconnect:fhir:rest:read:location-1',
 } as const;
 
 export interface ProviderCall {

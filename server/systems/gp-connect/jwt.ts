@@ -2,6 +2,7 @@
 // The specification asks consumers for an *unsecured* JWT (alg "none", empty signature): the Spine
 // Secure Proxy authenticates the system by TLS mutual authentication, and the token only tells the
 // provider who asked, from where and why. A fresh token is built for every request.
+import type { PersonName } from '../../domain/actors.js';
 import type { RequestMeta } from '../types.js';
 import type { Organisation } from './endpoint-config.js';
 import { ODS_SYSTEM } from './fhir.js';
@@ -25,8 +26,15 @@ export interface ClaimsInput {
   now: Date;
 }
 
-/** A HumanName: "Given Family" names are split; anything else (titles, notes) is kept as text only. */
-function nameOf(displayName: string) {
+/**
+ * A HumanName. Structured parts from the person's token are sent as family/given/prefix (with the
+ * display name as text); without them a plain "Given Family" display name is split, and anything
+ * else (titles, notes) is kept as text only rather than guessed at.
+ */
+function nameOf(displayName: string, parts: PersonName | null | undefined) {
+  if (parts) {
+    return [{ ...(displayName.trim() ? { text: displayName } : {}), family: parts.family, ...(parts.given.length ? { given: parts.given } : {}), ...(parts.prefix.length ? { prefix: parts.prefix } : {}) }];
+  }
   const words = displayName.trim().split(/\s+/);
   const plain = /^[\p{L}'’-]+(\s+[\p{L}'’-]+){1,3}$/u.test(displayName.trim());
   return [plain ? { text: displayName, family: words[words.length - 1], given: words.slice(0, -1) } : { text: displayName }];
@@ -63,7 +71,7 @@ export function gpConnectClaims(input: ClaimsInput): Record<string, unknown> {
         { system: local('user-id'), value: input.meta.actorId },
         { system: local('user-role'), value: input.meta.actorRole },
       ],
-      name: nameOf(input.meta.actorName),
+      name: nameOf(input.meta.actorName, input.meta.actorNameParts),
     },
   };
 }

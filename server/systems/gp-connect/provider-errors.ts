@@ -28,6 +28,7 @@ const MESSAGES: Record<ConnectorErrorCode, string> = {
   NO_RELATIONSHIP: "The practice's clinical system refused access to this patient's record.",
   INVALID_RESOURCE: "The practice's clinical system rejected the request.",
   NOT_SUPPORTED: "The practice's clinical system does not offer this interaction.",
+  INVALID_DATE_RANGE: "The practice's clinical system does not accept this period.",
   PROVIDER_UNAVAILABLE: "The practice's clinical system is unavailable.",
   PROVIDER_TIMEOUT: "The practice's clinical system did not answer in time.",
   PROVIDER_ERROR: "The practice's clinical system returned an unusable answer.",

@@ -6,6 +6,7 @@ import { ODS_SYSTEM, typeOf, type Resource } from './fhir.js';
 import { callProvider, INTERACTIONS, mapped, searchQuery, type CallContext } from './http-client.js';
 import { appointmentsFromSearch, slotsFromSearch } from './map-foundations.js';
 import type { FindPatient } from './patient-lookup.js';
+import { ConnectorError } from '../types.js';
 import { providerError } from './provider-errors.js';
 
 const ORGANISATION_TYPE = 'https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1';
@@ -55,9 +56,13 @@ export async function patientAppointments(
   findPatient: FindPatient,
 ): Promise<Map<string, Appointment[]>> {
   const found = new Map<string, Appointment[]>();
-  // GP Connect shows only future appointments and refuses a search that reaches into the past.
+  // GP Connect shows only future appointments and refuses a search that reaches into the past: a
+  // period partly past is asked from now; one wholly past is refused before the provider is asked
+  // (rule 10), rather than answered with an empty list that would read as "no appointments".
   const from = new Date(Math.max(range.from.getTime(), Date.now()));
-  if (range.to <= from) return found;
+  if (range.to <= from) {
+    throw new ConnectorError('INVALID_DATE_RANGE', 'GP Connect holds only future appointments: the period must end after now.');
+  }
   await eachLimited([...new Set(nhsNumbers)], ctx.settings.maxConcurrency, async (nhsNumber) => {
     const logicalId = (await findPatient(ctx, practice, nhsNumber))?.logicalId;
     if (!logicalId) return;

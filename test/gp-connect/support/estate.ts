@@ -45,6 +45,10 @@ export async function startGpConnectEstate(backend: Backend, connector: Partial<
   await db.insert(practices).values({ ...GP_PRACTICE, connector: 'gp-connect', isSandbox: false, endpoint: endpointFor(provider) });
   await db.insert(patientRegistrations).values([JANE, JOHN, JANE_FOUNDATIONS, UNKNOWN_TO_PROVIDER].map((nhsNumber) => ({ nhsNumber, practiceOds: GP_PRACTICE.odsCode })));
   await db.insert(people).values({ id: GP_CLINICIAN, displayName: 'Amelia Hart', role: 'CLINICIAN', practiceOds: GP_PRACTICE.odsCode });
+  // The provider's CapabilityStatement is read once and cached: read it now, so tests that count
+  // the provider's requests see only the ones their own query causes.
+  await app.gql(`{ practice(odsCode: "${GP_PRACTICE.odsCode}") { ... on Practice { capabilities { __typename } } } }`, {}, await app.tokenFor(GP_CLINICIAN));
+  provider.requests.length = 0;
   return {
     app,
     provider,

@@ -139,6 +139,10 @@ function defaultAnswer(request: RecordedRequest, examples: Map<string, Map<strin
     const patient = example ? resourcesOf(example).find((r) => r.resourceType === 'Patient') : undefined;
     return { status: 200, body: searchset(patient ? [patient] : []) };
   }
+  if (method === 'GET' && url.pathname.endsWith('/metadata')) return { status: 200, body: fixture('foundations--get_capability_statement_response_example.json') };
+  const foundation = /\/(Practitioner|Organization|Location)\/([^/]+)$/.exec(url.pathname);
+  const example = foundation ? fixture(`foundations--read_${foundation[1]!.toLowerCase()}_response_example.json`) : undefined;
+  if (method === 'GET' && example && example.id === foundation?.[2]) return { status: 200, body: example };
   if (method === 'GET' && url.pathname.endsWith('/Slot')) return { status: 200, body: fixture('appointments--search_for_free_slots_response_example.json') };
   const appointments = /\/Patient\/([^/]+)\/Appointment$/.exec(url.pathname);
   if (method === 'GET' && appointments) {
