@@ -103,6 +103,9 @@ const EnvSchema = z.object({
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   /** Seconds between checkpoints: the longest a rewrite of the newest events can go unnoticed. */
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Each place keeps the latest this many checkpoints, and before them one per AUDIT_CHECKPOINT_ANCHOR_EVERY events. */
+  AUDIT_CHECKPOINT_KEEP_LATEST: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  AUDIT_CHECKPOINT_ANCHOR_EVERY: z.coerce.number().int().min(1).default(100_000),
   /** Redis list the checkpoints are also published to, when REDIS_URL is set. */
   AUDIT_CHECKPOINT_REDIS_KEY: z.string().min(1).default('gpoi:audit:checkpoints'),
   /** Refusals of unauthenticated callers: rows per client address per window, then one counted summary row. */
