@@ -76,8 +76,11 @@ const EnvSchema = z.object({
   /** The same for each person (developer, reviewer, practice user): larger, since people explore. */
   PERSON_RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(5000),
   PERSON_RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(0.001).default(100),
-  /** The same for callers without a token, per client address: enough for GraphiQL, little more. */
-  ANONYMOUS_RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(300),
+  /**
+   * The same for callers without a token, per client address: enough for GraphiQL, little more. Their
+   * GraphQL requests and token requests (10 points each) draw on this one budget.
+   */
+  ANONYMOUS_RATE_LIMIT_CAPACITY: z.coerce.number().int().min(10, 'must be at least 10, the cost of one token request').default(300),
   ANONYMOUS_RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(0.001).default(10),
   /**
    * Who may introspect the schema (`__schema`, `__type`): everyone, authenticated callers only, or
@@ -118,13 +121,14 @@ const EnvSchema = z.object({
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   /** Seconds between checkpoints: the longest a rewrite of the newest events can go unnoticed. */
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Each place keeps the latest this many checkpoints, and before them one per AUDIT_CHECKPOINT_ANCHOR_EVERY events. */
+  AUDIT_CHECKPOINT_KEEP_LATEST: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  AUDIT_CHECKPOINT_ANCHOR_EVERY: z.coerce.number().int().min(1).default(100_000),
   /** Redis list the checkpoints are also published to, when REDIS_URL is set. */
   AUDIT_CHECKPOINT_REDIS_KEY: z.string().min(1).default('gpoi:audit:checkpoints'),
   /** Refusals of unauthenticated callers: rows per client address per window, then one counted summary row. */
   AUDIT_ANONYMOUS_ROWS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(20),
   AUDIT_ANONYMOUS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-  /** Unauthenticated requests per client address per second (burst: ten seconds' worth), on GraphQL and the token endpoint. */
-  ANONYMOUS_REQUESTS_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(5),
   /** Run the outbox dispatcher in this process (any number of replicas may run one). */
   EVENTS_DISPATCHER: booleanFlag.default(true),
   /** Outbox polling interval; LISTEN/NOTIFY wakes the dispatcher sooner, polling is the safety net. */
@@ -163,9 +167,17 @@ export type Env = Omit<z.infer<typeof EnvSchema>, 'INTROSPECTION'> & {
 
 export class EnvError extends Error {}
 
+/** Settings that were removed: set, they would silently do nothing, so the server refuses to start and says what replaced them. */
+const REMOVED: Record<string, string> = {
+  ANONYMOUS_REQUESTS_PER_SECOND:
+    'was removed: callers without a token have one cost budget per client address, ANONYMOUS_RATE_LIMIT_CAPACITY and ANONYMOUS_RATE_LIMIT_RESTORE_PER_SECOND (a GraphQL request costs its query cost, at least 1; a token request 10)',
+};
+
 /** Parses an environment (process.env by default) and fails with every problem listed. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const removed = Object.keys(REMOVED).filter((name) => name in cleaned);
+  if (removed.length > 0) throw new EnvError(`Invalid configuration:\n${removed.map((name) => `  ${name}: ${REMOVED[name]}`).join('\n')}`);
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);

@@ -1,6 +1,7 @@
 // Unauthenticated callers cannot grow the audit trail without limit: each address's refusals are
 // audited one row each only up to a bound per window, the rest counted in one summary row; and
-// a flood is throttled before it executes or costs a row, through GraphQL and the token endpoint.
+// a flood is throttled before it executes or costs a row, through GraphQL and the token endpoint,
+// which draw on one cost budget per client address.
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../server/db/schema/audit.js';
@@ -33,12 +34,14 @@ describe.each(await availableBackends())('unauthenticated callers (%s)', (backen
     await app.api.close(); // the window's summary is written at the latest when the server stops
     const [summary, ...more] = await summaries();
     expect(more).toEqual([]);
-    expect(summary).toMatchObject({ actorKind: 'ANONYMOUS', outcome: 'REFUSED', detail: { clientAddress: 'in-process', refusedRequests: 95, operations: { READ_PATIENT_RECORD: 95 } } });
+    expect(summary).toMatchObject({ actorKind: 'ANONYMOUS', outcome: 'REFUSED', detail: { clientAddress: 'local', refusedRequests: 95, operations: { READ_PATIENT_RECORD: 95 } } });
   });
 
   it('throttles a flood before it executes or costs a row', async () => {
-    // A budget of one request, restored every ten seconds: however slow the machine, the flood is throttled.
-    app = await startTestApp(backend, { env: { ANONYMOUS_REQUESTS_PER_SECOND: '0.1', AUDIT_ANONYMOUS_ROWS_PER_WINDOW: '1000' } });
+    // A budget of ten points (ten of these one-point reads) that barely restores: however slow the machine, the flood is throttled.
+    app = await startTestApp(backend, {
+      env: { ANONYMOUS_RATE_LIMIT_CAPACITY: '10', ANONYMOUS_RATE_LIMIT_RESTORE_PER_SECOND: '0.001', AUDIT_ANONYMOUS_ROWS_PER_WINDOW: '1000' },
+    });
     const before = (await rows()).length;
     const responses = [];
     for (let i = 0; i < 40; i++) {
@@ -56,6 +59,21 @@ describe.each(await availableBackends())('unauthenticated callers (%s)', (backen
     const token = await app.fetch('/oauth2/token', { method: 'POST', body: tokenRequest(0) });
     expect(token.status).toBe(429);
     expect(await token.json()).toMatchObject({ error: 'temporarily_unavailable' });
+  });
+
+  it('meters token requests and GraphQL requests from one address on one budget, by cost', async () => {
+    app = await startTestApp(backend, { env: { ANONYMOUS_RATE_LIMIT_CAPACITY: '25', ANONYMOUS_RATE_LIMIT_RESTORE_PER_SECOND: '0.001' } });
+    const token = async (n: number) => (await app.fetch('/oauth2/token', { method: 'POST', body: tokenRequest(n) })).status;
+    const typename = async () => {
+      const response = await app.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      return { status: response.status, cost: ((await response.json()) as { extensions?: { cost?: { throttleStatus: { currentlyAvailable: number } } } }).extensions?.cost };
+    };
+    // Two token requests cost 10 points each; the 5 left pay for a one-point GraphQL request but not a third token request.
+    expect([await token(1), await token(2)]).not.toContain(429);
+    expect(await typename()).toMatchObject({ status: 200, cost: { throttleStatus: { currentlyAvailable: 4 } } });
+    expect(await token(3)).toBe(429);
+    for (let i = 0; i < 4; i++) expect((await typename()).status).toBe(200);
+    expect((await typename()).status).toBe(429);
   });
 
   it('bounds refused token requests the same way', async () => {

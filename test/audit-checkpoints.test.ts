@@ -43,6 +43,23 @@ async function asOwner(db: Db, ...statements: SQL[]) {
   }
 }
 
+/** Event 4 (a refusal) rewritten as ALLOWED, every later hash recomputed: the chain alone then verifies. Returns the rows before. */
+async function rewriteRefusalAsAllowed(db: Db) {
+  const rows = (await db.select().from(auditEvents).orderBy(asc(auditEvents.seq))).map(toAuditRecord);
+  expect(rows[3]!.outcome).toBe('REFUSED');
+  let prevHash = rows[2]!.hash;
+  const rewrites: SQL[] = [];
+  for (const row of rows.slice(3)) {
+    const forged = { ...row, prevHash, ...(row.seq === 4 ? { outcome: 'ALLOWED' as const, reason: null } : {}) };
+    const hash = auditHash(forged);
+    rewrites.push(sql`update audit_events set outcome = ${forged.outcome}, reason = ${forged.reason}, prev_hash = ${prevHash}, hash = ${hash} where seq = ${row.seq}`);
+    prevHash = hash;
+  }
+  await asOwner(db, ...rewrites, sql`update audit_head set hash = ${prevHash}`);
+  expect((await verifyAuditChain(db)).intact).toBe(true);
+  return rows;
+}
+
 describe.each(await availableBackends())('audit checkpoints (%s)', (backend) => {
   let database: TestDatabase;
   let db: Db;
@@ -107,18 +124,7 @@ describe.each(await availableBackends())('audit checkpoints (%s)', (backend) => 
   });
 
   it('(c) catches a REFUSED event rewritten as ALLOWED with every later hash recomputed', async () => {
-    const rows = (await db.select().from(auditEvents).orderBy(asc(auditEvents.seq))).map(toAuditRecord);
-    expect(rows[3]!.outcome).toBe('REFUSED');
-    let prevHash = rows[2]!.hash;
-    const rewrites: SQL[] = [];
-    for (const row of rows.slice(3)) {
-      const forged = { ...row, prevHash, ...(row.seq === 4 ? { outcome: 'ALLOWED' as const, reason: null } : {}) };
-      const hash = auditHash(forged);
-      rewrites.push(sql`update audit_events set outcome = ${forged.outcome}, reason = ${forged.reason}, prev_hash = ${prevHash}, hash = ${hash} where seq = ${row.seq}`);
-      prevHash = hash;
-    }
-    await asOwner(db, ...rewrites, sql`update audit_head set hash = ${prevHash}`);
-    expect((await verifyAuditChain(db)).intact).toBe(true);
+    const rows = await rewriteRefusalAsAllowed(db);
     const report = await integrity.verify();
     expect(report).toMatchObject({ intact: false, firstBrokenLink: { seq: 10, reason: 'CHECKPOINT_MISMATCH', expected: rows[9]!.hash } });
     // No checkpoint is signed over a chain that does not match what was signed before.
@@ -142,5 +148,72 @@ describe.each(await availableBackends())('audit checkpoints (%s)', (backend) => 
     expect((await integrity.checkpoints()).map((c) => c.seq)).toEqual([10]);
     expect((await integrity.verify()).firstBrokenLink).toMatchObject({ seq: 12, reason: 'CHECKPOINT_SIGNATURE' });
     expect(await db.select().from(auditEvents).where(gt(auditEvents.seq, 12))).toEqual([]);
+  });
+
+  /** One event and one checkpoint, `times` times; returns the checkpoints' seqs. */
+  async function checkpointEach(target: AuditIntegrity, times: number, from: number) {
+    const seqs: number[] = [];
+    for (let n = from; n < from + times; n++) {
+      await append(db, [event(n)]);
+      seqs.push((await target.checkpointNow())!.seq);
+    }
+    return seqs;
+  }
+
+  it('stays bounded: keeps the latest checkpoints and one per run of events, and still catches tampering after compaction', async () => {
+    const compacted = join(dir, 'compacted.jsonl');
+    const bounded = auditIntegrity(db, integrity.signer, fileCheckpointStore(compacted), (m) => errors.push(m), { keepLatest: 3, anchorEvery: 5 });
+    try {
+      expect(await bounded.checkpointNow()).toMatchObject({ seq: 12 });
+      const seqs = [12, ...(await checkpointEach(bounded, 12, 13))]; // seqs 12..24
+      const kept = readFileSync(compacted, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as Checkpoint).seq);
+      // The first checkpoint of each run of 5 events (12, 15, 20), the latest 3 (22..24), and at most
+      // keepLatest not yet dropped (compaction runs once that many can go).
+      expect(kept.slice(0, 3)).toEqual([12, 15, 20]);
+      expect(kept.slice(-3)).toEqual([22, 23, 24]);
+      expect(kept.length).toBeLessThan(3 + 3 + 3);
+      expect(kept.every((seq) => seqs.includes(seq))).toBe(true);
+      // An old event still has a signed root to be proved against: the first kept checkpoint after it.
+      const proof = (await bounded.inclusionProof(13))!;
+      expect(proof.checkpoint.seq).toBe(15);
+      expect(verifyInclusion(proof.eventHash, 12, 15, proof.proof, proof.checkpoint.root)).toBe(true);
+
+      const rows = await rewriteRefusalAsAllowed(db);
+      expect(await bounded.verify()).toMatchObject({ intact: false, firstBrokenLink: { reason: 'CHECKPOINT_MISMATCH' } });
+      const job = bounded.startFullVerification();
+      while (bounded.job(job.id)!.state === 'RUNNING') await new Promise((r) => setTimeout(r, 10));
+      expect(bounded.job(job.id)!.report).toMatchObject({ intact: false, firstBrokenLink: { seq: 12, reason: 'CHECKPOINT_MISMATCH', expected: rows[11]!.hash } });
+    } finally {
+      await bounded.close();
+    }
+  });
+
+  it('costs the same to verify however many checkpoints were published: no re-read, no re-check of old ones', async () => {
+    let signaturesChecked = 0;
+    const signer = { ...integrity.signer, verify: (c: Checkpoint) => (signaturesChecked++, integrity.signer.verify(c)) };
+    const store = fileCheckpointStore(join(dir, 'counted.jsonl'));
+    const counted = auditIntegrity(db, signer, store, (m) => errors.push(m));
+    /** Checkpoints read from the file and signatures checked by one new checkpoint and three verifications. */
+    const costOfOneMore = async (n: number) => {
+      const [lines, signatures] = [store.linesParsed, signaturesChecked];
+      await checkpointEach(counted, 1, n);
+      for (let i = 0; i < 3; i++) expect(await counted.verify()).toMatchObject({ intact: true, checked: 0 });
+      return { lines: store.linesParsed - lines, signatures: signaturesChecked - signatures };
+    };
+    try {
+      const early = await costOfOneMore(13);
+      await checkpointEach(counted, 15, 14);
+      const late = await costOfOneMore(29);
+      expect(early).toEqual({ lines: 1, signatures: 1 });
+      expect(late).toEqual(early);
+      expect(store.linesParsed).toBe(17); // each line read once
+      // Another writer's line (or an edit) is noticed: appended lines are read, nothing else.
+      const [last] = readFileSync(join(dir, 'counted.jsonl'), 'utf8').trim().split('\n').slice(-1);
+      appendFileSync(join(dir, 'counted.jsonl'), `${JSON.stringify({ ...(JSON.parse(last!) as Checkpoint), at: 'x' })}\n`);
+      expect((await counted.verify()).firstBrokenLink).toMatchObject({ reason: 'CHECKPOINT_SIGNATURE' });
+      expect(store.linesParsed).toBe(18);
+    } finally {
+      await counted.close();
+    }
   });
 });

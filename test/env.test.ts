@@ -24,6 +24,13 @@ describe('configuration', () => {
     expect(() => loadEnv({ AUTH_MODE: 'oidc' })).toThrow(/OIDC_ISSUER and OIDC_JWKS_URL/);
   });
 
+  it('refuses the removed per-address request rate, naming the one budget that replaced it', () => {
+    expect(() => loadEnv({ ANONYMOUS_REQUESTS_PER_SECOND: '5' })).toThrow(
+      /ANONYMOUS_REQUESTS_PER_SECOND: was removed: .*ANONYMOUS_RATE_LIMIT_CAPACITY and ANONYMOUS_RATE_LIMIT_RESTORE_PER_SECOND/,
+    );
+    expect(() => loadEnv({ ANONYMOUS_RATE_LIMIT_CAPACITY: '5' })).toThrow(/at least 10, the cost of one token request/);
+  });
+
   it('opens introspection to everyone in development, to token holders only in production, unless configured', () => {
     const oidc = { AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://issuer.example', OIDC_JWKS_URL: 'https://issuer.example/jwks' };
     expect(loadEnv({}).INTROSPECTION).toBe('on');

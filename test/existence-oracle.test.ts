@@ -6,8 +6,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../server/db/schema/audit.js';
 import { practices } from '../server/db/schema/governance.js';
+import { RECORD_SCOPES } from '../bench/supplier-app.js';
 import { availableBackends } from './support/backends.js';
+import { addPerson, apply, grant, transition } from './support/governance.js';
 import { RECORD_QUERY } from './support/queries.js';
+import { appKey, signAssertion, tokenForm } from './support/supplier-app.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** Valid check digit, registered nowhere. */
@@ -15,10 +18,31 @@ const UNREGISTERED = '9434765919';
 
 describe.each(await availableBackends())('no existence oracle for patients (%s)', (backend) => {
   let app: TestApp;
+  let appToken: string;
   const firstPatient: Record<string, string> = {};
 
+  /** A supplier app enabled at Z91001 only (so refused at every other practice). */
+  async function enabledApp(): Promise<string> {
+    const developer = await addPerson(app, 'dev.oracle', 'SUPPLIER_DEVELOPER');
+    const reviewer = await app.tokenFor('reviewer');
+    const applied = await apply(app, developer, { requestedScopes: RECORD_SCOPES, systems: ['EMIS_WEB'] });
+    for (const to of ['PREREQUISITES_MET', 'UNSUPPORTED_TEST'] as const) await transition(app, reviewer, applied.pairings[0]!.id, to);
+    await grant(app, reviewer, applied.id, RECORD_SCOPES);
+    const key = await appKey('ES384');
+    const registered = await app.gql<{ registerClientApp: { clientId: string } }>(
+      'mutation($j: JSON!) { registerClientApp(name: "Oracle app", jwks: $j) { ... on ClientApp { clientId } } }',
+      { j: { keys: [key.publicJwk] } },
+      developer,
+    );
+    const clientId = registered.data!.registerClientApp.clientId;
+    await app.gql('mutation($c: String!, $s: [String!]!) { enableApp(clientId: $c, scopes: $s) { __typename } }', { c: clientId, s: RECORD_SCOPES }, await app.tokenFor('admin.Z91001'));
+    const response = await app.fetch('/oauth2/token', { method: 'POST', body: tokenForm(await signAssertion(clientId, key, `${app.env.publicUrl}/oauth2/token`)) });
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    // No background checkpoint while statements are counted.
+    app = await startTestApp(backend, { env: { AUDIT_CHECKPOINT_INTERVAL_SECONDS: '86400' } });
     // Z94002 plays a real (non-sandbox) practice, which a supplier developer may not read.
     await app.database.db.update(practices).set({ isSandbox: false }).where(eq(practices.odsCode, 'Z94002'));
     for (const ods of ['Z91001', 'Z92001', 'Z94002']) {
@@ -29,21 +53,41 @@ describe.each(await availableBackends())('no existence oracle for patients (%s)'
       );
       firstPatient[ods] = listed.data!.practice.patients.edges[0]!.node.nhsNumber;
     }
+    appToken = await enabledApp();
   });
   afterAll(() => app?.close());
 
-  async function lookUp(person: string, nhsNumber: string) {
+  async function lookUp(person: string | { token: string }, nhsNumber: string) {
     const requestId = randomUUID();
+    const token = typeof person === 'string' ? await app.tokenFor(person) : person.token;
+    app.statements.length = 0;
     const response = await app.fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.tokenFor(person)}`, 'x-request-id': requestId },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
       body: JSON.stringify({ query: RECORD_QUERY, variables: { nhsNumber } }),
     });
+    const statements = [...app.statements];
     const audited = await app.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId));
     // extensions.cost reports the caller's own budget, which every request spends; the rest is the answer.
     const { extensions, ...answer } = (await response.json()) as { extensions?: { cost?: { requestedQueryCost: number } } };
-    return { status: response.status, body: JSON.stringify(answer), cost: extensions?.cost?.requestedQueryCost, audited };
+    return { status: response.status, body: JSON.stringify(answer), cost: extensions?.cost?.requestedQueryCost, audited, statements };
   }
+
+  it.each([
+    ['a supplier app', 'app', 'Z92001'],
+    ['a supplier app, at another practice', 'app', 'Z94002'],
+    ['a clinician', 'clinician.Z91001', 'Z92001'],
+  ])('costs %s the same SQL statements to be refused a registered number as for one registered nowhere', async (_, caller, practice) => {
+    const who = caller === 'app' ? { token: appToken } : caller;
+    await lookUp(who, UNREGISTERED); // what one request leaves cached (the caller's facts) is there for both
+    // A practice this caller has not been refused at before, then a number registered nowhere.
+    const elsewhere = await lookUp(who, firstPatient[practice]!);
+    const nowhere = await lookUp(who, UNREGISTERED);
+    expect(elsewhere.body).toBe(nowhere.body);
+    expect(elsewhere.audited.map((e) => e.outcome)).toEqual(['REFUSED']);
+    expect(elsewhere.statements.length).toBeGreaterThan(0);
+    expect(elsewhere.statements).toEqual(nowhere.statements);
+  });
 
   it.each([
     ['a clinician', 'clinician.Z91001', 'Z92001', 'Practice users may only read patients registered at their own practice.'],

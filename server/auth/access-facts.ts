@@ -11,15 +11,16 @@
 // notification, so the caller's next request already sees its own change.
 import type { ChannelHandlers, Database, Db } from '../db/client.js';
 import type { AppFacts, EnablementFacts } from '../domain/access.js';
-import { enablementsFor, loadAppFacts } from '../domain/governance/enablements.js';
+import { enablementsOfApp, loadAppFacts } from '../domain/governance/enablements.js';
 
 export const ACCESS_FACTS_CHANNEL = 'access_facts_changed';
-/** Apps (and app x practice enablements) remembered; beyond this the oldest are dropped. */
+/** Apps (and apps' enablements) remembered; beyond this the oldest are dropped. */
 const MAX_ENTRIES = 10_000;
 
 export interface AccessFacts {
   app(appId: string): Promise<AppFacts | null>;
-  enablement(appId: string, odsCode: string): Promise<EnablementFacts | null>;
+  /** Every enablement of the app, by practice (one read, whichever practice is asked about). */
+  enablements(appId: string): Promise<ReadonlyMap<string, EnablementFacts>>;
   /** Forget everything (a governance change may have happened). */
   clear(): void;
   close(): Promise<void>;
@@ -34,7 +35,7 @@ function boundedSet<V>(map: Map<string, V>, key: string, value: V): V {
 export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>): Promise<AccessFacts> {
   const db: Db = database.db;
   const apps = new Map<string, Promise<AppFacts | null>>();
-  const enablements = new Map<string, Promise<EnablementFacts | null>>();
+  const enablements = new Map<string, Promise<ReadonlyMap<string, EnablementFacts>>>();
   let listening = false;
 
   const clear = () => {
@@ -71,8 +72,7 @@ export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>)
       if (listening) await listener.caughtUp().catch(() => clear());
       return cached(apps, appId, () => loadAppFacts(db, appId));
     },
-    enablement: (appId, odsCode) =>
-      cached(enablements, `${appId}|${odsCode}`, async () => (await enablementsFor(db, appId, [odsCode])).get(odsCode) ?? null),
+    enablements: (appId) => cached(enablements, appId, () => enablementsOfApp(db, appId)),
     clear,
     close: () => listener.stop(),
   };

@@ -18,6 +18,9 @@ function groupedLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyO
 }
 
 export function createGovernanceLoaders(db: Db, appId: string | null, accessFacts: AccessFacts) {
+  // Read once per request (the access facts may keep them between requests too).
+  let callerEnablements: Promise<ReadonlyMap<string, EnablementFacts>> | null = null;
+  const enablementsOfCaller = () => (callerEnablements ??= appId ? accessFacts.enablements(appId) : Promise.resolve(new Map()));
   return {
     supplier: new DataLoader<string, SupplierRow | null>(async (ids) => {
       const found = await suppliersById(db, ids);
@@ -35,7 +38,9 @@ export function createGovernanceLoaders(db: Db, appId: string | null, accessFact
     callerAppFacts: { load: (id: string): Promise<AppFacts | null> => accessFacts.app(id) },
     /** The calling app's enablement at a practice. */
     callerEnablement: {
-      load: (odsCode: string): Promise<EnablementFacts | null> => (appId ? accessFacts.enablement(appId, odsCode) : Promise.resolve(null)),
+      load: async (odsCode: string): Promise<EnablementFacts | null> => (await enablementsOfCaller()).get(odsCode) ?? null,
+      /** Reads the calling app's enablements whatever practice will be asked about (see canLookUpPatient). */
+      prime: async (): Promise<void> => void (await enablementsOfCaller()),
     },
   };
 }

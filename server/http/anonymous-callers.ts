@@ -1,27 +1,23 @@
-// Unauthenticated callers cost the platform nothing it cannot bound. Each client address gets a
-// small request budget (a leaky bucket) checked before anything is executed or audited, and its
-// refusals are audited one row each only up to a few per window; the rest of the window's refusals
-// become one counted summary row. Every refusal is still accounted for; the table's growth is bounded
-// by addresses x windows, not by requests.
+// Unauthenticated callers cost the platform nothing it cannot bound. Each client address has one
+// cost budget (the rate limit's ANONYMOUS budget, server/rate-limit/plugin.ts) taken before anything
+// is executed or audited, by GraphQL and the token endpoint alike; and its refusals are audited one
+// row each only up to a few per window, the rest of the window's refusals becoming one counted
+// summary row. Every refusal is still accounted for; the table's growth is bounded by addresses x
+// windows, not by requests.
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../domain/audit/event.js';
 import type { AuditWriter } from '../domain/audit/writer.js';
-import { memoryBudgetStore, type BudgetStore } from '../rate-limit/leaky-bucket.js';
 
 export interface AnonymousCallerOptions {
   /** Individually audited refusals per address per window. */
   rowsPerWindow: number;
   windowMs: number;
-  /** Unauthenticated requests per address per second; bursts of ten seconds' worth. */
-  requestsPerSecond: number;
   now?: () => number;
   /** Addresses tracked at once; beyond it, new addresses share one overflow entry. */
   maxAddresses?: number;
 }
 
 export interface AnonymousCallers {
-  /** Takes one request from the address's budget: 0 when allowed, else seconds to wait. */
-  throttle(address: string): Promise<number>;
   /** Audits a refused unauthenticated request's events, or counts them into the window's summary. */
   recordRefusal(address: string, events: readonly AuditEvent[]): Promise<void>;
   /** Writes the summaries of windows that have ended (called on a timer, and on close). */
@@ -38,18 +34,10 @@ interface Window {
 
 const OVERFLOW = 'other addresses';
 
-/** The peer address of a request served by Node's HTTP server; in-process calls have none. */
-export function clientAddress(serverContext: unknown): string {
-  const socket = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket;
-  return socket?.remoteAddress ?? 'in-process';
-}
-
 export function anonymousCallers(writer: AuditWriter, options: AnonymousCallerOptions): AnonymousCallers {
   const now = options.now ?? Date.now;
   const maxAddresses = options.maxAddresses ?? 10_000;
-  const budgets: BudgetStore = memoryBudgetStore();
   const windows = new Map<string, Window>();
-  const capacity = Math.max(1, options.requestsPerSecond * 10);
   const timer = setInterval(() => void flush(false).catch(() => {}), options.windowMs);
   timer.unref();
 
@@ -81,10 +69,6 @@ export function anonymousCallers(writer: AuditWriter, options: AnonymousCallerOp
   }
 
   return {
-    async throttle(address) {
-      const take = await budgets.take(address, 1, capacity, options.requestsPerSecond, now());
-      return take.allowed ? 0 : take.retryAfterSeconds;
-    },
     async recordRefusal(address, events) {
       if (events.length === 0) return;
       const t = now();
@@ -109,7 +93,6 @@ export function anonymousCallers(writer: AuditWriter, options: AnonymousCallerOp
     async close() {
       clearInterval(timer);
       await flush(true);
-      await budgets.close();
     },
   };
 }

@@ -22,7 +22,6 @@ import { checkpointRoutePlugin } from './checkpoint-route.js';
 import { consolePlugin } from '../console/server.js';
 import { accessAuditPlugin } from './audit-plugin.js';
 import { anonymousCallers } from './anonymous-callers.js';
-import { anonymousThrottlePlugin } from './anonymous-throttle.js';
 import { bodyLimitPlugin } from './body-limit.js';
 import { corsPolicy } from './cors.js';
 import { failureAuditPlugin } from './failure-audit.js';
@@ -35,7 +34,7 @@ import { AccessLog } from '../graphql/access-log.js';
 import { createGovernanceLoaders } from '../graphql/governance-loaders.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { introspectionPlugin } from '../rate-limit/introspection.js';
-import { budgetsFrom, rateLimitPlugin } from '../rate-limit/plugin.js';
+import { anonymousMeter, budgetsFrom, rateLimitPlugin } from '../rate-limit/plugin.js';
 import { createRateLimitStore } from '../rate-limit/store.js';
 import { schema } from '../graphql/schema.js';
 import { connectorRegistry } from '../systems/registry.js';
@@ -111,8 +110,8 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   const anonymous = anonymousCallers(auditWriter, {
     rowsPerWindow: env.AUDIT_ANONYMOUS_ROWS_PER_WINDOW,
     windowMs: env.AUDIT_ANONYMOUS_WINDOW_SECONDS * 1000,
-    requestsPerSecond: env.ANONYMOUS_REQUESTS_PER_SECOND,
   });
+  const budgets = budgetsFrom(env);
   const auditIntegrity = openAuditIntegrity(env, db, (message) => console.error(message));
   auditIntegrity.startCheckpointing(env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000);
   const events = createEventRuntime({ env, database, audit: auditWriter, handlers: eventHandlers });
@@ -129,17 +128,16 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     plugins: [
       bodyLimitPlugin(env.MAX_BODY_BYTES, env.MAX_AUTHENTICATED_BODY_BYTES),
       guardedRoute(routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer })),
-      guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter, anonymous })),
+      guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter, anonymous, meter: anonymousMeter(rateLimitStore, budgets.ANONYMOUS) })),
       guardedRoute(checkpointRoutePlugin(auditIntegrity)),
       // The web console at /console: one more client of this API, as the signed-in person.
       guardedRoute(consolePlugin({ env, db, devIssuer, audit: auditWriter, anonymous, api: async (request): Promise<Response> => yoga.fetch(request) })),
-      anonymousThrottlePlugin(anonymous),
       inputGuardPlugin(),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: env.MAX_QUERY_ALIASES }),
       introspectionPlugin(env.INTROSPECTION),
-      rateLimitPlugin({ store: rateLimitStore, budgets: budgetsFrom(env) }),
+      rateLimitPlugin({ store: rateLimitStore, budgets }),
       failureAuditPlugin(),
       accessAuditPlugin(auditWriter, anonymous),
       accessFactsPlugin(accessFacts),

@@ -4,7 +4,8 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../graphql/context.js';
 import type { AuditWriter } from '../domain/audit/writer.js';
-import { clientAddress, type AnonymousCallers } from './anonymous-callers.js';
+import type { AnonymousCallers } from './anonymous-callers.js';
+import { clientAddress } from './client-address.js';
 
 export function accessAuditPlugin(writer: AuditWriter, anonymous?: AnonymousCallers): Plugin<GraphQLContext> {
   return {

@@ -12,7 +12,9 @@ import type { Db } from '../db/client.js';
 import { readAtMost } from './read-capped.js';
 import type { AuditEvent } from '../domain/audit/event.js';
 import type { AuditWriter } from '../domain/audit/writer.js';
-import { clientAddress, type AnonymousCallers } from './anonymous-callers.js';
+import type { AnonymousCallers } from './anonymous-callers.js';
+import { clientAddress } from './client-address.js';
+import { TOKEN_REQUEST_COST } from '../rate-limit/plugin.js';
 
 export interface TokenRouteDeps {
   db: Db;
@@ -20,8 +22,10 @@ export interface TokenRouteDeps {
   tokenUrl: string;
   /** Every issued or refused token is audited; if that fails, no token is issued. */
   audit: AuditWriter;
-  /** Callers are unauthenticated until the exchange succeeds: throttled per address, refusals rate-bounded. */
+  /** Callers are unauthenticated until the exchange succeeds: their refusals are rate-bounded per address. */
   anonymous?: AnonymousCallers;
+  /** Takes a cost from the address's budget (the same one its GraphQL requests draw on): 0, or seconds to wait. */
+  meter?: (address: string, cost: number) => Promise<number>;
 }
 
 /** The client an assertion claims to be, for the audit of a refusal (never trusted otherwise). */
@@ -104,7 +108,7 @@ export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
         return endResponse(json({ error: 'invalid_request', error_description: 'Use POST.' }, 405, { ...NO_STORE, allow: 'POST' }));
       }
       const address = clientAddress(serverContext);
-      const retryAfter = deps.anonymous ? await deps.anonymous.throttle(address) : 0;
+      const retryAfter = deps.meter ? await deps.meter(address, TOKEN_REQUEST_COST) : 0;
       if (retryAfter > 0) {
         // Before the assertion is even read: a flood costs neither signature checks nor audit rows.
         return endResponse(

@@ -12,6 +12,8 @@ import type { BudgetStore, BudgetTake } from './leaky-bucket.js';
 import { queryCost } from './query-cost.js';
 
 export const MIN_REQUEST_COST = 1;
+/** A token request, drawn from the address's budget before the assertion is read: a write (a used `jti`, an audit row) like a mutation. */
+export const TOKEN_REQUEST_COST = 10;
 
 export interface Budget {
   /** Points per bucket (also the largest single query allowed). */
@@ -56,8 +58,26 @@ export function budgetKey(actor: Actor, context: unknown): string {
     case 'PLUGIN_RUN':
       return `plugin-run:${actor.runId}`;
     case 'ANONYMOUS':
-      return `anonymous:${clientAddress(context)}`;
+      return anonymousBudgetKey(clientAddress(context));
   }
+}
+
+/** The one budget of a client address without a token: GraphQL requests and token requests both draw on it. */
+export const anonymousBudgetKey = (address: string) => `anonymous:${address}`;
+
+/**
+ * Takes `cost` from a client address's budget for a request that is not GraphQL (the token endpoint):
+ * 0 when allowed, else seconds to wait. A budget store outage lets the request through, as for GraphQL.
+ */
+export function anonymousMeter(store: BudgetStore, budget: Budget, now: () => number = Date.now) {
+  return async (address: string, cost: number): Promise<number> => {
+    try {
+      const take = await store.take(anonymousBudgetKey(address), cost, budget.capacity, budget.restorePerSecond, now());
+      return take.allowed ? 0 : take.retryAfterSeconds;
+    } catch {
+      return 0;
+    }
+  };
 }
 
 function refusal(take: BudgetTake, cost: number, { capacity, restorePerSecond }: Budget): GraphQLError {

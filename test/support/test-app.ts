@@ -55,7 +55,8 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   // individually audited refusals) unless a test sets them, so other tests see every refusal's row.
   // Silent: the suite provokes failures on purpose, and a passing run must not print their stacks.
   const env = loadEnv({
-    NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, ANONYMOUS_REQUESTS_PER_SECOND: '10000', AUDIT_ANONYMOUS_ROWS_PER_WINDOW: '10000',
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_ANONYMOUS_ROWS_PER_WINDOW: '10000',
+    ANONYMOUS_RATE_LIMIT_CAPACITY: '1000000', ANONYMOUS_RATE_LIMIT_RESTORE_PER_SECOND: '1000000',
     // No background dispatcher unless a test asks for one: its polls would count as statements.
     EVENTS_DISPATCHER: 'false',
     ...options.env,

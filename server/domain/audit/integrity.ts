@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, gt, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { auditEvents, auditHead } from '../../db/schema/audit.js';
-import type { CheckpointStore } from './checkpoint-store.js';
+import { retainedCheckpoints, type CheckpointRetention, type CheckpointStore } from './checkpoint-store.js';
 import type { Checkpoint, CheckpointSigner } from './checkpoints.js';
 import { frontierRoot, inclusionProof } from './merkle.js';
 import { verifyAuditChain, type ChainReport } from './verify.js';
@@ -34,7 +34,7 @@ export interface AuditIntegrity {
   /** Signs and publishes a checkpoint of the chain as it is now, if it grew and is intact. */
   checkpointNow(): Promise<Checkpoint | null>;
   /** Checkpoints whose signature holds, by seq. */
-  checkpoints(): Promise<Checkpoint[]>;
+  checkpoints(): Promise<readonly Checkpoint[]>;
   /** The cheap check: checkpoint anchors, then only the events after the latest one. Concurrent callers share one run. */
   verify(): Promise<ChainReport>;
   /** Starts a full re-verification (or returns the one running). */
@@ -49,19 +49,44 @@ export interface AuditIntegrity {
 }
 
 const KEPT_JOBS = 20;
+/** The cheap check compares this many of the latest checkpoints with the stored events (older ones: the full re-verification). */
+export const CHECKED_ANCHORS = 16;
+export const DEFAULT_RETENTION: CheckpointRetention = { keepLatest: 1000, anchorEvery: 100_000 };
 
-export function auditIntegrity(db: Db, signer: CheckpointSigner, store: CheckpointStore, onError: (message: string) => void): AuditIntegrity {
+export function auditIntegrity(
+  db: Db,
+  signer: CheckpointSigner,
+  store: CheckpointStore,
+  onError: (message: string) => void,
+  retention: CheckpointRetention = DEFAULT_RETENTION,
+): AuditIntegrity {
   let checkpointing: Promise<Checkpoint | null> | null = null;
   let verifying: Promise<ChainReport> | null = null;
   let timer: NodeJS.Timeout | null = null;
   const jobs = new Map<string, VerificationJob>();
   let running: VerificationJob | null = null;
 
+  // A signature is checked once per checkpoint, and the sorting out once per change of the store.
+  const signatureHolds = new WeakMap<Checkpoint, boolean>();
+  const holds = (c: Checkpoint) => {
+    let ok = signatureHolds.get(c);
+    if (ok === undefined) signatureHolds.set(c, (ok = signer.verify(c)));
+    return ok;
+  };
+  let sorted: { of: readonly Checkpoint[]; valid: Checkpoint[]; forged: Checkpoint | null } | null = null;
+
   /** Published checkpoints that verify; one whose signature fails is evidence of tampering with the store. */
   async function signedCheckpoints(): Promise<{ valid: Checkpoint[]; forged: Checkpoint | null }> {
     const all = await store.list();
-    const valid = all.filter((c) => signer.verify(c));
-    return { valid, forged: all.find((c) => !signer.verify(c)) ?? null };
+    if (sorted?.of !== all) sorted = { of: all, valid: all.filter(holds), forged: all.find((c) => !holds(c)) ?? null };
+    return sorted;
+  }
+
+  /** Keeps the store bounded once it holds a full `keepLatest` more than retention needs; never while a forged entry is there. */
+  async function compactIfDue() {
+    const { valid, forged } = await signedCheckpoints();
+    if (forged || valid.length < retainedCheckpoints(valid, retention).length + retention.keepLatest) return;
+    await store.compact((current) => retainedCheckpoints(current.filter(holds), retention));
   }
 
   async function takeCheckpoint(): Promise<Checkpoint | null> {
@@ -79,6 +104,7 @@ export function auditIntegrity(db: Db, signer: CheckpointSigner, store: Checkpoi
     if (walk.lastSeq === 0 || walk.lastSeq === last?.seq) return last ?? null;
     const checkpoint = signer.sign({ seq: walk.lastSeq, hash: walk.end.hash, root: frontierRoot(walk.end.frontier), at: new Date().toISOString() }, walk.end.frontier);
     await store.publish(checkpoint);
+    await compactIfDue().catch((error: unknown) => onError(`audit checkpoint compaction failed: ${(error as Error).message}`));
     return checkpoint;
   }
 
@@ -87,16 +113,18 @@ export function auditIntegrity(db: Db, signer: CheckpointSigner, store: Checkpoi
     if (forged) {
       return { intact: false, checked: 0, lastSeq: 0, checkpointSeq: 0, firstBrokenLink: { seq: forged.seq, reason: 'CHECKPOINT_SIGNATURE', found: forged.keyId } };
     }
-    // Each signed checkpoint must still name its event's hash: one indexed read for all of them.
-    // This catches a cut tail, a wipe, and any rewrite that recomputed the later hashes.
+    // The latest signed checkpoints must still name their events' hashes: one indexed read. The
+    // latest alone catches a cut tail, a wipe, and any rewrite that recomputed the later hashes (they
+    // are chained); the few before it say where. Older ones are the full re-verification's work.
+    const anchors = valid.slice(-CHECKED_ANCHORS);
     const stored = new Map<number, string>();
-    for (let i = 0; i < valid.length; i += 5000) {
-      const seqs = valid.slice(i, i + 5000).map((c) => c.seq);
+    if (anchors.length > 0) {
+      const seqs = [...new Set(anchors.map((c) => c.seq))];
       for (const row of await db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).where(inArray(auditEvents.seq, seqs))) {
         stored.set(row.seq, row.hash);
       }
     }
-    for (const c of valid) {
+    for (const c of anchors) {
       const found = stored.get(c.seq);
       if (found !== c.hash) {
         return { intact: false, checked: 0, lastSeq: 0, checkpointSeq: 0, firstBrokenLink: { seq: c.seq, reason: 'CHECKPOINT_MISMATCH', expected: c.hash, found: found ?? 'missing' } };

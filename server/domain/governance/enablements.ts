@@ -39,6 +39,15 @@ export async function enablementsFor(db: DbOrTx, appId: string, odsCodes: readon
   return new Map(rows.map((r) => [r.practiceOds, { active: r.status === 'ACTIVE', scopes: r.scopes }]));
 }
 
+/**
+ * Every enablement of one app, keyed by practice: one statement whatever the practice asked about,
+ * so a refused lookup costs the same whether or not (and wherever) the number is registered.
+ */
+export async function enablementsOfApp(db: DbOrTx, appId: string): Promise<Map<string, EnablementFacts>> {
+  const rows = await db.select().from(enablements).where(eq(enablements.appId, appId));
+  return new Map(rows.map((r) => [r.practiceOds, { active: r.status === 'ACTIVE', scopes: r.scopes }]));
+}
+
 export async function enablementsOfPractice(db: DbOrTx, odsCode: string): Promise<EnablementRow[]> {
   return db.select().from(enablements).where(eq(enablements.practiceOds, odsCode));
 }
