@@ -25,7 +25,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'SectionWarning', 'Coding', 'PersonRef', 'RecordAssertion', 'Quantity', 'ItemLink', 'ProblemRelation',
   'ConsultationTopic', 'ConsultationHeading', 'SlotList', 'Slot', 'AppointmentList', 'Appointment',
   'PatientConnection', 'PatientEdge',
-  'ManagedAppointment', 'BookingOrganisation', 'DomainEvent',
+  'BookingOrganisation', 'DomainEvent',
   'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
   'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask', 'AuditEvent', 'AuditEventConnection', 'AuditEventEdge', 'AuditChainReport', 'AuditBrokenLink',
