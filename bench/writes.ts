@@ -41,7 +41,7 @@ export interface WritesBenchOptions {
 
 const PRACTICE = 'Z91001';
 const FREE = `query($o: String!, $f: DateTime!, $t: DateTime!) { practice(odsCode: $o) { ... on Practice { slots(from: $f, to: $t) { ... on SlotList { slots { id } } } } } }`;
-const BOOK = `mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { __typename ... on Error { code } ... on ManagedAppointment { id } } }`;
+const BOOK = `mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { __typename ... on Error { code } ... on Appointment { id } } }`;
 const CANCEL = `mutation($p: String!, $id: String!, $r: String!) { cancelAppointment(practiceOdsCode: $p, appointmentId: $id, reason: $r) { __typename ... on Error { code } } }`;
 const EVENTS = 'subscription($types: [String!]) { events(types: $types) { id occurredAt } }';
 
@@ -176,9 +176,9 @@ export async function benchWrites(options: WritesBenchOptions = {}): Promise<str
       const free = await gql(FREE, { o: PRACTICE, ...window });
       if (!free.data) return false;
       const booked = (await gql(BOOK, { i: { nhsNumber: patient, slotIds: [slotId], description: 'Benchmark booking', bookingOrganisation: ORG } })).data?.bookAppointment;
-      if (booked?.__typename !== 'ManagedAppointment') return false;
+      if (booked?.__typename !== 'Appointment') return false;
       const cancelled = (await gql(CANCEL, { p: PRACTICE, id: booked.id, r: 'Benchmark' })).data?.cancelAppointment;
-      return cancelled?.__typename === 'ManagedAppointment';
+      return cancelled?.__typename === 'Appointment';
     };
     const outbox = (tx: postgres.TransactionSql, type: string, data: Record<string, unknown>) =>
       tx`insert into outbox_events (id, type, occurred_at, practice_ods, nhs_number, supplier_id, app_id, data, request_id)
@@ -247,7 +247,7 @@ export async function benchWrites(options: WritesBenchOptions = {}): Promise<str
       const committed: Array<{ id: string; at: number }> = [];
       for (let n = 0; n < eventCount; n++) {
         const booked = (await gql(BOOK, { i: { nhsNumber: patient, slotIds: [eventSlot], description: 'Benchmark event', bookingOrganisation: ORG } })).data?.bookAppointment;
-        if (booked?.__typename !== 'ManagedAppointment') continue;
+        if (booked?.__typename !== 'Appointment') continue;
         const [row] = await sql`select id, occurred_at from outbox_events where type = 'appointment.booked' and data->>'appointmentId' = ${booked.id!}`;
         if (row) committed.push({ id: row.id as string, at: (row.occurred_at as Date).getTime() });
         await until(() => sseArrivals.has(row?.id as string) && hook.arrivals.has(row?.id as string), 10_000);

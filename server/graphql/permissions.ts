@@ -26,7 +26,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'SectionWarning', 'Coding', 'PersonRef', 'RecordAssertion', 'Quantity', 'ItemLink', 'ProblemRelation',
   'ConsultationTopic', 'ConsultationHeading', 'SlotList', 'Slot', 'AppointmentList', 'Appointment',
   'PatientConnection', 'PatientEdge',
-  'ManagedAppointment', 'BookingOrganisation', 'DomainEvent', 'DocumentConnection', 'DocumentEdge',
+  'BookingOrganisation', 'DomainEvent', 'DocumentConnection', 'DocumentEdge',
   'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
   'Enablement', 'AvailableApp', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask',

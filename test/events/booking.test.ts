@@ -9,9 +9,9 @@ import { availableBackends } from '../support/backends.js';
 import { book, enabledApps, futureSchedule, patientAt, type EnabledApp, type Managed } from '../support/booking.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const AMEND = `mutation($p: String!, $id: String!, $d: String, $c: String) { amendAppointment(practiceOdsCode: $p, appointmentId: $id, description: $d, comment: $c) { __typename ... on Error { code message } ... on ManagedAppointment { description comment version status } } }`;
-const CANCEL = `mutation($p: String!, $id: String!, $r: String!) { cancelAppointment(practiceOdsCode: $p, appointmentId: $id, reason: $r) { __typename ... on Error { code message } ... on ManagedAppointment { status cancellationReason version } } }`;
-const READ = `query($p: String!, $id: String!) { appointment(practiceOdsCode: $p, appointmentId: $id) { __typename ... on Error { code } ... on ManagedAppointment { id status description slotIds } } }`;
+const AMEND = `mutation($p: String!, $id: String!, $d: String, $c: String) { amendAppointment(practiceOdsCode: $p, appointmentId: $id, description: $d, comment: $c) { __typename ... on Error { code message } ... on Appointment { description comment version status } } }`;
+const CANCEL = `mutation($p: String!, $id: String!, $r: String!) { cancelAppointment(practiceOdsCode: $p, appointmentId: $id, reason: $r) { __typename ... on Error { code message } ... on Appointment { status cancellationReason version } } }`;
+const READ = `query($p: String!, $id: String!) { appointment(practiceOdsCode: $p, appointmentId: $id) { __typename ... on Error { code } ... on Appointment { id status description slotIds } } }`;
 const FREE = `query($o: String!, $f: DateTime!, $t: DateTime!) { practice(odsCode: $o) { ... on Practice { slots(from: $f, to: $t) { ... on SlotList { slots { id } } } } } }`;
 
 describe.each(await availableBackends())('appointment management (%s)', (backend) => {
@@ -36,7 +36,7 @@ describe.each(await availableBackends())('appointment management (%s)', (backend
   it('books a slot, which leaves the free list; reads it back; the booking is audited and its event committed', async () => {
     const { slotIds } = await futureSchedule(app, 'Z91001', 2);
     const booked = await book(app, booker.token, { nhsNumber: patient, slotIds: [slotIds[0]], comment: 'Prefers mornings' }, { 'x-request-id': 'book-1' });
-    expect(booked).toMatchObject({ __typename: 'ManagedAppointment', status: 'BOOKED', slotIds: [slotIds[0]], description: 'Asthma review', comment: 'Prefers mornings', nhsNumber: patient, practiceOdsCode: 'Z91001', bookingOrganisation: { odsCode: 'X26001', type: 'urgent-care' } });
+    expect(booked).toMatchObject({ __typename: 'Appointment', status: 'BOOKED', slotIds: [slotIds[0]], description: 'Asthma review', comment: 'Prefers mornings', nhsNumber: patient, practiceOdsCode: 'Z91001', bookingOrganisation: { odsCode: 'X26001', type: 'urgent-care' } });
     const from = new Date(Date.now()).toISOString();
     const to = new Date(Date.now() + 3 * 86_400_000).toISOString();
     const free = await app.gql<{ practice: { slots: { slots: Array<{ id: string }> } } }>(FREE, { o: 'Z91001', f: from, t: to }, booker.token);
@@ -63,7 +63,7 @@ describe.each(await availableBackends())('appointment management (%s)', (backend
     const urgentOnlyFor = await futureSchedule(app, 'Z91001', 1, { bookableOrganisationTypes: ['gp-practice'] });
     const video = await futureSchedule(app, 'Z91001', 1, { deliveryChannel: 'Video' });
     const taken = await book(app, other.token, { nhsNumber: patient, slotIds: [slotIds[3]] });
-    expect(taken.__typename).toBe('ManagedAppointment');
+    expect(taken.__typename).toBe('Appointment');
     const [past] = await db().select().from(sbSlots).where(and(eq(sbSlots.practiceOds, 'Z91001'), eq(sbSlots.status, 'free'))).orderBy(sbSlots.start).limit(1);
     const before = await snapshot();
     const cases: Array<[Record<string, unknown>, string]> = [
@@ -124,7 +124,7 @@ describe.each(await availableBackends())('appointment management (%s)', (backend
     const evolutionPatient = await patientAt(app, 'Z94001');
     const { slotIds } = await futureSchedule(app, 'Z94001', 1);
     const booked = await book(app, booker.token, { nhsNumber: evolutionPatient, slotIds });
-    expect(booked.__typename).toBe('ManagedAppointment');
+    expect(booked.__typename).toBe('Appointment');
     const amended = await app.gql<{ amendAppointment: Managed }>(AMEND, { p: 'Z94001', id: booked.id, c: 'x' }, booker.token);
     expect(amended.data!.amendAppointment.code).toBe('NOT_SUPPORTED');
   });
@@ -149,7 +149,7 @@ describe.each(await availableBackends())('appointment management (%s)', (backend
     const { slotIds } = await futureSchedule(app, 'Z91001', 1);
     const results = await Promise.all(racers.map((r) => book(app, r.token, { nhsNumber: patient, slotIds })));
     const outcomes = results.map((r) => r.code ?? r.__typename).sort();
-    expect(outcomes.filter((o) => o === 'ManagedAppointment')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'Appointment')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'SLOT_UNAVAILABLE')).toHaveLength(49);
     expect(await db().select().from(sbAppointments).where(eq(sbAppointments.slotId, slotIds[0]!))).toHaveLength(1);
     const booked = await db().select().from(outboxEvents).where(eq(outboxEvents.type, 'appointment.booked'));

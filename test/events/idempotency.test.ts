@@ -26,7 +26,7 @@ describe.each(await availableBackends())('idempotency keys (%s)', (backend) => {
     const { slotIds } = await futureSchedule(app, 'Z91001', 1);
     const first = await book(app, booker.token, { nhsNumber: patient, slotIds }, { 'idempotency-key': 'retry-1' });
     const retry = await book(app, booker.token, { nhsNumber: patient, slotIds }, { 'idempotency-key': 'retry-1' });
-    expect(first.__typename).toBe('ManagedAppointment');
+    expect(first.__typename).toBe('Appointment');
     expect(retry).toEqual(first); // not SLOT_UNAVAILABLE: the first answer, replayed
     expect(await appointmentsOn(slotIds[0]!)).toHaveLength(1);
     const events = await app.database.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'appointment.booked'));
@@ -48,7 +48,7 @@ describe.each(await availableBackends())('idempotency keys (%s)', (backend) => {
     const { slotIds } = await futureSchedule(app, 'Z91001', 2);
     const mine = await book(app, booker.token, { nhsNumber: patient, slotIds: [slotIds[0]] }, { 'idempotency-key': 'shared-name' });
     const theirs = await book(app, other.token, { nhsNumber: patient, slotIds: [slotIds[1]] }, { 'idempotency-key': 'shared-name' });
-    expect(theirs.__typename).toBe('ManagedAppointment');
+    expect(theirs.__typename).toBe('Appointment');
     expect(theirs.id).not.toBe(mine.id);
   });
 

@@ -93,7 +93,7 @@ describe.runIf(runnable)('two replicas on one PostgreSQL and one Redis', () => {
     await new Promise((r) => setTimeout(r, 300)); // subscribed on Redis
     const { slotIds } = await futureSchedule(replica(b, a), 'Z91001', 1);
     const booked = await book(replica(b, a), app!.token, { nhsNumber: await patientAt(replica(b, a), 'Z91001'), slotIds });
-    expect(booked.__typename).toBe('ManagedAppointment');
+    expect(booked.__typename).toBe('Appointment');
     const received = await subscription.waitFor((r) => r.data?.events.data.appointmentId === booked.id);
     // Both replicas run a dispatcher; still only one of them published the event.
     await new Promise((r) => setTimeout(r, 500));
@@ -125,7 +125,7 @@ describe.runIf(runnable)('two replicas on one PostgreSQL and one Redis', () => {
     // Alternate replicas, as a load balancer would.
     const booked = [];
     for (const [i, slot] of slotIds.entries()) booked.push(await book(replica(i % 2 ? b : a, a), app!.token, { nhsNumber: patient, slotIds: [slot] }));
-    expect(booked.every((x) => x.__typename === 'ManagedAppointment')).toBe(true);
+    expect(booked.every((x) => x.__typename === 'Appointment')).toBe(true);
     while (received.length < slotIds.length) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 1000)); // time for any duplicate to arrive
     expect(received).toHaveLength(slotIds.length);

@@ -13,9 +13,9 @@ import { GP_PRACTICE, startGpConnectEstate, type GpConnectEstate } from './suppo
 import { JANE_FOUNDATIONS } from './support/fixtures.js';
 import { INTERACTION, installDiary, type ProviderDiary } from './support/provider-diary.js';
 
-const AMEND = `mutation($p: String!, $id: String!, $d: String, $c: String) { amendAppointment(practiceOdsCode: $p, appointmentId: $id, description: $d, comment: $c) { __typename ... on Error { code message } ... on ManagedAppointment { id description comment version status } } }`;
-const CANCEL = `mutation($p: String!, $id: String!, $r: String!) { cancelAppointment(practiceOdsCode: $p, appointmentId: $id, reason: $r) { __typename ... on Error { code message } ... on ManagedAppointment { id status cancellationReason version } } }`;
-const READ = `query($p: String!, $id: String!) { appointment(practiceOdsCode: $p, appointmentId: $id) { __typename ... on Error { code } ... on ManagedAppointment { id status description comment slotIds nhsNumber version bookingOrganisation { odsCode name type } } } }`;
+const AMEND = `mutation($p: String!, $id: String!, $d: String, $c: String) { amendAppointment(practiceOdsCode: $p, appointmentId: $id, description: $d, comment: $c) { __typename ... on Error { code message } ... on Appointment { id description comment version status } } }`;
+const CANCEL = `mutation($p: String!, $id: String!, $r: String!) { cancelAppointment(practiceOdsCode: $p, appointmentId: $id, reason: $r) { __typename ... on Error { code message } ... on Appointment { id status cancellationReason version } } }`;
+const READ = `query($p: String!, $id: String!) { appointment(practiceOdsCode: $p, appointmentId: $id) { __typename ... on Error { code } ... on Appointment { id status description comment slotIds nhsNumber version bookingOrganisation { odsCode name type } } } }`;
 const FREE = `query($o: String!, $f: DateTime!, $t: DateTime!) { practice(odsCode: $o) { ... on Practice { slots(from: $f, to: $t) { __typename ... on SlotList { slots { id } } } } } }`;
 const MINE = `query($n: String!, $f: DateTime!, $t: DateTime!) { patient(nhsNumber: $n) { ... on Patient { appointments(from: $f, to: $t) { ... on AppointmentList { appointments { id status description } } } } } }`;
 const ODS = GP_PRACTICE.odsCode;
@@ -56,7 +56,7 @@ describe.each(await availableBackends())('GP Connect appointment management (%s)
     estate.provider.requests.length = 0;
 
     const booked = await bookOne(['s2', 's1'], 'gpc-book');
-    expect(booked).toMatchObject({ __typename: 'ManagedAppointment', id: '1', status: 'BOOKED', slotIds: ['s1', 's2'], description: 'Asthma review', comment: 'Prefers mornings', nhsNumber: JANE_FOUNDATIONS, practiceOdsCode: ODS, bookingOrganisation: { odsCode: ORG.odsCode, type: ORG.type } });
+    expect(booked).toMatchObject({ __typename: 'Appointment', id: '1', status: 'BOOKED', slotIds: ['s1', 's2'], description: 'Asthma review', comment: 'Prefers mornings', nhsNumber: JANE_FOUNDATIONS, practiceOdsCode: ODS, bookingOrganisation: { odsCode: ORG.odsCode, type: ORG.type } });
     expect(booked.version).toBe(String(diary.appointments.get('1')!.version));
     expect(new Date(booked.end).getTime() - new Date(booked.start).getTime()).toBe(20 * 60_000);
     expect(sent()).toEqual([
@@ -118,7 +118,7 @@ describe.each(await availableBackends())('GP Connect appointment management (%s)
     estate.provider.requests.length = 0;
     const read = await gql<{ appointment: Record<string, unknown> }>(READ, { p: ODS, id: booked.id });
     expect(read.data!.appointment).toEqual({
-      __typename: 'ManagedAppointment',
+      __typename: 'Appointment',
       id: booked.id,
       status: 'BOOKED',
       description: 'Asthma review',
@@ -136,7 +136,7 @@ describe.each(await availableBackends())('GP Connect appointment management (%s)
     const before = structuredClone(diary.appointments.get(booked.id)!.resource);
     estate.provider.requests.length = 0;
     const amended = await gql<{ amendAppointment: Managed }>(AMEND, { p: ODS, id: booked.id, c: 'Bring inhaler' }, 'gpc-amend');
-    expect(amended.data!.amendAppointment).toMatchObject({ __typename: 'ManagedAppointment', description: 'Asthma review', comment: 'Bring inhaler', status: 'BOOKED' });
+    expect(amended.data!.amendAppointment).toMatchObject({ __typename: 'Appointment', description: 'Asthma review', comment: 'Bring inhaler', status: 'BOOKED' });
     expect(amended.data!.amendAppointment.version).not.toBe(booked.version);
     expect(sent()).toEqual([`GET /Appointment/${booked.id} ${INTERACTION.read}`, `GET /Patient/2 ${INTERACTION.readPatient}`, `PUT /Appointment/${booked.id} ${INTERACTION.amend}`]);
     const put = last('PUT');
@@ -157,7 +157,7 @@ describe.each(await availableBackends())('GP Connect appointment management (%s)
     const before = structuredClone(diary.appointments.get(booked.id)!.resource);
     estate.provider.requests.length = 0;
     const cancelled = await gql<{ cancelAppointment: Managed }>(CANCEL, { p: ODS, id: booked.id, r: 'Patient feels better' }, 'gpc-cancel');
-    expect(cancelled.data!.cancelAppointment).toMatchObject({ __typename: 'ManagedAppointment', status: 'CANCELLED', cancellationReason: 'Patient feels better' });
+    expect(cancelled.data!.cancelAppointment).toMatchObject({ __typename: 'Appointment', status: 'CANCELLED', cancellationReason: 'Patient feels better' });
     const put = last('PUT');
     expect(put.headers['ssp-interactionid']).toBe(INTERACTION.cancel);
     expect(put.headers['if-match']).toBe(`W/"${booked.version}"`);

@@ -77,7 +77,7 @@ export const BOOK = /* GraphQL */ `
     bookAppointment(input: $input) {
       __typename
       ... on Error { code message }
-      ... on ManagedAppointment { id status start end slotIds description comment nhsNumber practiceOdsCode version cancellationReason bookingOrganisation { odsCode type } }
+      ... on Appointment { id status start end slotIds description comment nhsNumber practiceOdsCode version cancellationReason bookingOrganisation { odsCode type } }
     }
   }`;
 

@@ -2,36 +2,15 @@
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { amendAppointment, bookAppointment, cancelAppointment, readAppointment, type WriteContext } from '../../domain/scheduling/appointments.js';
-import type { BookingOrganisation, ManagedAppointment } from '../../domain/scheduling/booking.js';
+import type { ManagedAppointment } from '../../domain/scheduling/booking.js';
 import { ConnectorError } from '../../systems/types.js';
 import { errorRefs, fromConnectorError, resolveResultType, typedError, TypedError, type ErrorCode } from './errors.js';
 import { locatePatient } from './patient.js';
+import { AppointmentType } from './scheduling.js';
 
-const BookingOrganisationType = builder.objectRef<BookingOrganisation>('BookingOrganisation').implement({
-  fields: (t) => ({ odsCode: t.exposeString('odsCode'), name: t.exposeString('name'), type: t.exposeString('type') }),
-});
-
-const ManagedAppointmentType = builder.objectRef<ManagedAppointment>('ManagedAppointment').implement({
-  description: 'An appointment as appointment management sees it: whose, which slots, which version.',
-  fields: (t) => ({
-    id: t.exposeString('id'),
-    practiceOdsCode: t.exposeString('practiceOds'),
-    nhsNumber: t.exposeString('nhsNumber'),
-    status: t.exposeString('status'),
-    start: t.field({ type: 'DateTime', resolve: (a) => a.start }),
-    end: t.field({ type: 'DateTime', resolve: (a) => a.end }),
-    slotIds: t.exposeStringList('slotIds'),
-    description: t.exposeString('description', { nullable: true }),
-    comment: t.exposeString('comment', { nullable: true }),
-    cancellationReason: t.exposeString('cancellationReason', { nullable: true }),
-    bookingOrganisation: t.field({ type: BookingOrganisationType, nullable: true, resolve: (a) => a.bookingOrganisation }),
-    version: t.exposeString('version', { description: "The provider's version of the appointment." }),
-  }),
-});
-
-const ManagedAppointmentResult = builder.unionType('ManagedAppointmentResult', {
-  types: [ManagedAppointmentType, errorRefs.ActionRefused, errorRefs.ClinicalSystemError, errorRefs.PatientNotFound, errorRefs.InvalidNhsNumber, errorRefs.PracticeNotFound],
-  resolveType: resolveResultType('ManagedAppointment'),
+const AppointmentResult = builder.unionType('AppointmentResult', {
+  types: [AppointmentType, errorRefs.ActionRefused, errorRefs.ClinicalSystemError, errorRefs.PatientNotFound, errorRefs.InvalidNhsNumber, errorRefs.PracticeNotFound],
+  resolveType: resolveResultType('Appointment'),
 });
 
 const BookingOrganisationInput = builder.inputType('BookingOrganisationInput', {
@@ -69,7 +48,7 @@ async function writeContext(ctx: GraphQLContext, odsCode: string): Promise<Write
 
 builder.mutationField('bookAppointment', (t) =>
   t.field({
-    type: ManagedAppointmentResult,
+    type: AppointmentResult,
     description: "Books free future slots for a patient at their registered practice. Send an Idempotency-Key header to retry safely.",
     args: { input: t.arg({ type: BookAppointmentInput, required: true }) },
     resolve: async (_, { input }, ctx) => {
@@ -93,7 +72,7 @@ builder.mutationField('bookAppointment', (t) =>
 
 builder.mutationField('amendAppointment', (t) =>
   t.field({
-    type: ManagedAppointmentResult,
+    type: AppointmentResult,
     description: 'Changes only the description (at most 100 characters) and/or the comment (at most 500).',
     args: {
       practiceOdsCode: t.arg.string({ required: true }),
@@ -117,7 +96,7 @@ builder.mutationField('amendAppointment', (t) =>
 
 builder.mutationField('cancelAppointment', (t) =>
   t.field({
-    type: ManagedAppointmentResult,
+    type: AppointmentResult,
     description: 'Cancels a future appointment with a reason; its slots become free again.',
     args: { practiceOdsCode: t.arg.string({ required: true }), appointmentId: t.arg.string({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (_, a, ctx) => {
@@ -130,7 +109,7 @@ builder.mutationField('cancelAppointment', (t) =>
 
 builder.queryField('appointment', (t) =>
   t.field({
-    type: ManagedAppointmentResult,
+    type: AppointmentResult,
     nullable: true,
     description: 'One appointment at a practice, by id.',
     args: { practiceOdsCode: t.arg.string({ required: true }), appointmentId: t.arg.string({ required: true }) },

@@ -1,6 +1,7 @@
 // Free slots of a practice and a patient's appointments.
 import { builder } from '../builder.js';
 import { slotSearchRangeProblem, type Appointment, type Slot } from '../../domain/scheduling.js';
+import type { BookingOrganisation, ManagedAppointment } from '../../domain/scheduling/booking.js';
 import { settle } from '../loaders.js';
 import { ConnectorError } from '../../systems/types.js';
 import { errorRefs, fromConnectorError, PATIENT_READ_ERRORS, resolveResultType, typedError } from './errors.js';
@@ -25,9 +26,22 @@ const SlotType = builder.objectRef<Slot>('Slot').implement({
   }),
 });
 
-const AppointmentType = builder.objectRef<Appointment>('Appointment').implement({
+/**
+ * One appointment type for reads and writes: a patient's appointments carry whose they are; the
+ * appointment management answers (book, amend, cancel, read by id) also carry slots and version.
+ */
+export type AppointmentView = Appointment & Pick<ManagedAppointment, 'nhsNumber' | 'practiceOds'> & Partial<Pick<ManagedAppointment, 'slotIds' | 'bookingOrganisation' | 'cancellationReason' | 'version'>>;
+
+const BookingOrganisationType = builder.objectRef<BookingOrganisation>('BookingOrganisation').implement({
+  fields: (t) => ({ odsCode: t.exposeString('odsCode'), name: t.exposeString('name'), type: t.exposeString('type') }),
+});
+
+export const AppointmentType = builder.objectRef<AppointmentView>('Appointment').implement({
+  description: 'An appointment at a practice. Appointment management answers also carry its slots and version.',
   fields: (t) => ({
     id: t.exposeString('id'),
+    practiceOdsCode: t.exposeString('practiceOds'),
+    nhsNumber: t.exposeString('nhsNumber'),
     start: t.field({ type: 'DateTime', resolve: (a) => a.start }),
     end: t.field({ type: 'DateTime', resolve: (a) => a.end }),
     status: t.field({ type: AppointmentStatusEnum, resolve: (a) => a.status }),
@@ -36,13 +50,17 @@ const AppointmentType = builder.objectRef<Appointment>('Appointment').implement(
     practitioner: t.exposeString('practitioner', { nullable: true }),
     location: t.exposeString('location', { nullable: true }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.createdAt }),
+    slotIds: t.stringList({ nullable: true, description: 'The slots it holds (appointment management answers).', resolve: (a) => a.slotIds ?? null }),
+    cancellationReason: t.string({ nullable: true, resolve: (a) => a.cancellationReason ?? null }),
+    bookingOrganisation: t.field({ type: BookingOrganisationType, nullable: true, resolve: (a) => a.bookingOrganisation ?? null }),
+    version: t.string({ nullable: true, description: "The provider's version (appointment management answers): amend and cancel change it.", resolve: (a) => a.version ?? null }),
   }),
 });
 
 const SlotList = builder.objectRef<{ slots: Slot[] }>('SlotList').implement({
   fields: (t) => ({ slots: t.field({ type: [SlotType], resolve: (l) => l.slots }) }),
 });
-const AppointmentList = builder.objectRef<{ appointments: Appointment[] }>('AppointmentList').implement({
+const AppointmentList = builder.objectRef<{ appointments: AppointmentView[] }>('AppointmentList').implement({
   fields: (t) => ({ appointments: t.field({ type: [AppointmentType], resolve: (l) => l.appointments }) }),
 });
 
@@ -89,7 +107,8 @@ builder.objectField(PatientType, 'appointments', (t) =>
         return typedError('InvalidDateRange', 'INVALID_DATE_RANGE', `to must be after from, at most ${MAX_APPOINTMENT_RANGE_DAYS} days later`);
       }
       const appointments = await settle(ctx.loaders.appointments.load({ ...patient, from, to }));
-      return appointments instanceof ConnectorError ? fromConnectorError(appointments, [...PATIENT_READ_ERRORS, 'InvalidDateRange']) : { appointments };
+      if (appointments instanceof ConnectorError) return fromConnectorError(appointments, [...PATIENT_READ_ERRORS, 'InvalidDateRange']);
+      return { appointments: appointments.map((a) => ({ ...a, nhsNumber: patient.nhsNumber, practiceOds: patient.practice.odsCode })) };
     },
   }),
 );

@@ -103,6 +103,7 @@ export function gpConnectAppointmentWrites(contextFor: (practice: PracticeRecord
       const now = new Date();
       const window = { from: now, to: new Date(now.getTime() + MAX_SLOT_SEARCH_DAYS * 86_400_000) };
       const bundle = await freeSlotBundle(ctx, window, request.bookingOrganisation);
+      if (typeOf(bundle) !== 'Bundle') throw unusable();
       const free = mapped(ctx.settings, INTERACTIONS.searchSlots, () => providerSlots(bundle)).filter((s) => request.slotIds.includes(s.id));
       if (free.length !== request.slotIds.length) {
         return new ConnectorError('SLOT_UNAVAILABLE', 'The slot is not among the free slots this organisation may book in the next 14 days.');
