@@ -145,6 +145,13 @@ describe.each(await availableBackends())('GP Connect capability statement and Fo
     expect(estate.provider.requests.filter((r) => r.url.pathname.endsWith('/Appointment'))).toHaveLength(0);
   });
 
+  it('refuses the patient search a provider does not declare as NOT_SUPPORTED, without asking', async () => {
+    statementIs({ body: withoutResource('Patient') });
+    const response = await estate.app.gql<{ patient: Json }>(`{ patient(nhsNumber: "${JANE}") { __typename ... on Error { code message } } }`, {}, token);
+    expect(response.data!.patient).toEqual({ __typename: 'ClinicalSystemError', code: 'NOT_SUPPORTED', message: expect.stringMatching(/does not declare the patient search/) });
+    expect(estate.provider.requests.filter((r) => r.url.pathname.endsWith('/Patient'))).toHaveLength(0);
+  });
+
   it.each<[string, Reply, string, RegExp]>([
     ['invalid JSON', { body: '{"resourceType": "CapabilityStatement", "rest": [' }, 'PROVIDER_ERROR', /malformed JSON/],
     ['another resource', { body: { resourceType: 'Patient', id: '1' } }, 'PROVIDER_ERROR', /not a CapabilityStatement/],

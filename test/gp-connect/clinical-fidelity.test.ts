@@ -2,24 +2,10 @@
 // specification describes: "no known allergy" is an assertion, not an allergy; immunisation consent
 // and dissent are shown; consultations keep topics, headings, codes and components; what cannot be
 // shown is named on the item it belongs to.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { availableBackends } from '../support/backends.js';
-import { GP_CLINICIAN, startGpConnectEstate, type GpConnectEstate } from './support/estate.js';
-import { JANE, fixture, resourcesOf } from './support/fixtures.js';
+import { SCT, builtRecordReader, bundle, list, type Json } from './support/built-records.js';
 
-type Json = Record<string, unknown>;
-const SCT = 'http://snomed.info/sct';
-const janePatient = resourcesOf(fixture('accessrecord_structured--allergies_response1.json')).find((r) => r.resourceType === 'Patient')!;
-const list = (code: string, title: string, entries: Array<string | Json>, extra: Json = {}): Json => ({
-  resourceType: 'List',
-  status: 'current',
-  mode: 'snapshot',
-  title,
-  code: { coding: [{ system: SCT, code, display: title }] },
-  entry: entries.map((e) => ({ item: typeof e === 'string' ? { reference: e } : e })),
-  ...extra,
-});
-const bundle = (...resources: Json[]) => ({ resourceType: 'Bundle', type: 'collection', entry: [janePatient, ...resources].map((resource) => ({ resource })) });
 const sct = (code: string, display: string, text?: string) => ({ coding: [{ system: SCT, code, display }], ...(text ? { text } : {}) });
 
 const CODING = 'code display originalTerm';
@@ -35,24 +21,7 @@ const QUERY = /* GraphQL */ `
   } } }`;
 
 describe.each(await availableBackends())('GP Connect clinical fidelity (%s)', (backend) => {
-  let estate: GpConnectEstate;
-  let token: string;
-
-  beforeAll(async () => {
-    estate = await startGpConnectEstate(backend);
-    token = await estate.app.tokenFor(GP_CLINICIAN);
-  });
-  afterAll(() => estate.close());
-  afterEach(() => {
-    estate.provider.override = null;
-  });
-
-  const read = async (answer: Json) => {
-    estate.provider.override = (r) => (r.method === 'POST' ? { body: answer } : undefined);
-    const response = await estate.app.gql<{ patient: Record<string, Json> }>(QUERY, { n: JANE }, token);
-    expect(response.errors).toBeUndefined();
-    return response.data!.patient;
-  };
+  const read = builtRecordReader<Record<string, Json>>(backend, QUERY);
 
   it('shows "no known drug allergy" as an assertion and consent to immunisation as a fact, never as nothing recorded', async () => {
     const record = await read(

@@ -1,6 +1,8 @@
 // A provider that misbehaves: malformed, oversized, slow or failing answers. Each becomes a typed
-// answer within the timeout (UNAVAILABLE sections with a warning code, or a typed error on
-// `patient`), nothing of the provider's body reaches the caller, and the next request is served.
+// answer (UNAVAILABLE sections with a warning code, or a typed error on `patient`), nothing of the
+// provider's body reaches the caller, and the next request is served. No assertion here depends on
+// how fast the machine is: a slow provider is shown to be given up on by its typed code and by the
+// connection we closed, not by timing the request.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -31,17 +33,16 @@ describe.each(await availableBackends())('GP Connect hostile provider (%s)', (ba
     expect(next.data?.patient.allergies?.status).toBe('RECORDED');
     expect(next.data?.patient.medications?.status).toBe('RECORDED');
     estate.provider.requests.length = 0;
+    estate.provider.abandoned = 0;
   });
 
   const readTwoSections = async () => {
-    const started = Date.now();
     const response = await estate.app.gql<TwoSections>(TWO_SECTIONS, { nhsNumber: JANE }, token);
-    const elapsed = Date.now() - started;
     expect(response.errors).toBeUndefined();
     const text = JSON.stringify(response);
     expect(text).not.toContain('Provider diagnostics');
     expect(text).not.toMatch(/\bat .*\.(ts|js):\d+/);
-    return { patient: response.data!.patient, elapsed };
+    return { patient: response.data!.patient };
   };
   const structuredRecordAnswers = (reply: Reply | (() => Reply)) => {
     estate.provider.override = (r) => (r.method === 'POST' ? (typeof reply === 'function' ? reply() : reply) : undefined);
@@ -66,22 +67,29 @@ describe.each(await availableBackends())('GP Connect hostile provider (%s)', (ba
     ['200 with an OperationOutcome instead of a Bundle', { status: 200, body: outcome('NO_RELATIONSHIP') }, 'NO_RELATIONSHIP'],
   ])('answers %s with UNAVAILABLE sections', async (_, reply, code) => {
     structuredRecordAnswers(reply);
-    const { patient, elapsed } = await readTwoSections();
+    const { patient } = await readTwoSections();
     for (const section of [patient.allergies!, patient.medications!]) {
       expect(section.status).toBe('UNAVAILABLE');
       expect(section.items).toEqual([]);
       expect(section.warnings.map((w) => w.code)).toEqual([code]);
       expect(section.warnings[0]!.message).toMatch(/clinical system/);
     }
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1500);
+    // Answered from what the provider sent, not by waiting for our timeout: nothing was given up on.
+    // (An answer streamed past the size limit may be cut while the provider is still sending, or
+    // after it sent everything into the socket: which one depends on buffering, so it is not counted.)
+    if (reply.streamBytes === undefined) expect(estate.provider.abandoned).toBe(0);
   });
 
-  it('gives up on a slow provider at the timeout', async () => {
-    structuredRecordAnswers({ delayMs: 10_000, body: {} });
-    const { patient, elapsed } = await readTwoSections();
+  it('gives up on a slow provider at the configured timeout and closes the connection', async () => {
+    structuredRecordAnswers({ delayMs: 60_000, body: {} });
+    const { patient } = await readTwoSections();
+    // PROVIDER_TIMEOUT comes only from the configured deadline firing (not from a failure the provider caused)...
     expect(patient.allergies).toMatchObject({ status: 'UNAVAILABLE', warnings: [{ code: 'PROVIDER_TIMEOUT' }] });
-    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1500);
+    expect(patient.medications).toMatchObject({ status: 'UNAVAILABLE', warnings: [{ code: 'PROVIDER_TIMEOUT' }] });
+    // ...and the one request the provider sat on was abandoned, its connection closed, not left open.
+    await estate.provider.whenAbandoned(1);
+    expect(estate.provider.abandoned).toBe(1);
+    expect(posts()).toBe(1);
   });
 
   it('retries a read twice on 503, then reports the provider unavailable', async () => {
@@ -144,10 +152,13 @@ describe.each(await availableBackends())('GP Connect hostile provider (%s)', (ba
       ['403 NO_RELATIONSHIP', { status: 403, body: outcome('NO_RELATIONSHIP') }, 'ClinicalSystemError', 'NO_RELATIONSHIP'],
       ['invalid JSON', { body: 'not json' }, 'ClinicalSystemError', 'PROVIDER_ERROR'],
       ['503', { status: 503, contentType: 'text/plain', body: 'down' }, 'ClinicalSystemError', 'PROVIDER_UNAVAILABLE'],
-      ['a slow answer', { delayMs: 10_000, body: {} }, 'ClinicalSystemError', 'PROVIDER_TIMEOUT'],
+      ['a slow answer', { delayMs: 60_000, body: {} }, 'ClinicalSystemError', 'PROVIDER_TIMEOUT'],
     ])('answers %s with a typed error', async (_, reply, typename, code) => {
       findPatientAnswers(reply);
       expect(await patientResult()).toMatchObject({ __typename: typename, code });
+      // Only the slow answer is given up on (its connection closed); every other one was read.
+      if (code === 'PROVIDER_TIMEOUT') await estate.provider.whenAbandoned(1);
+      expect(estate.provider.abandoned).toBe(code === 'PROVIDER_TIMEOUT' ? 1 : 0);
     });
 
     it('reports a patient the provider does not know as PatientNotFound', async () => {
@@ -175,9 +186,8 @@ describe.each(await availableBackends())('GP Connect hostile provider (%s)', (ba
       await new Promise<void>((resolve) => closed.close(() => resolve()));
       await estate.setEndpoint({ ...endpointFor(estate.provider), baseUrl: `http://127.0.0.1:${port}/fhir` });
       try {
-        const started = Date.now();
+        // UNAVAILABLE, not TIMEOUT: the refused connection is reported as such, without waiting for the deadline.
         expect(await patientResult()).toMatchObject({ __typename: 'ClinicalSystemError', code: 'PROVIDER_UNAVAILABLE' });
-        expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
       } finally {
         await estate.setEndpoint(endpointFor(estate.provider));
       }

@@ -1,28 +1,14 @@
 // Structured-record answers the published examples do not show, built here in the shapes the GP
 // Connect specification describes: consultations (Encounter + consultation, topic and heading
 // Lists), List warnings, OperationOutcome issues inside the Bundle, and unknown or malformed content.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { availableBackends } from '../support/backends.js';
-import { GP_CLINICIAN, startGpConnectEstate, type GpConnectEstate } from './support/estate.js';
-import { JANE, fixture, resourcesOf } from './support/fixtures.js';
+import { SCT, builtRecordReader, bundle, list } from './support/built-records.js';
 import { SECTION_FIELDS, type Section } from './support/queries.js';
 
-type Json = Record<string, unknown>;
-const SCT = 'http://snomed.info/sct';
 const LIST_WARNING = 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ListWarningCode-1';
 
-const janePatient = resourcesOf(fixture('accessrecord_structured--allergies_response1.json')).find((r) => r.resourceType === 'Patient')!;
 const practitioner = { resourceType: 'Practitioner', id: 'p1', name: [{ family: 'Gilbert', given: ['Nichole'], prefix: ['Dr'] }] };
-const list = (code: string, title: string, entries: string[], extra: Json = {}): Json => ({
-  resourceType: 'List',
-  status: 'current',
-  mode: 'snapshot',
-  title,
-  code: { coding: [{ system: SCT, code, display: title }] },
-  entry: entries.map((reference) => ({ item: { reference } })),
-  ...extra,
-});
-const bundle = (...resources: Json[]) => ({ resourceType: 'Bundle', type: 'collection', entry: [janePatient, ...resources].map((resource) => ({ resource })) });
 
 const RECORD = /* GraphQL */ `
   query($n: String!) { patient(nhsNumber: $n) { ... on Patient {
@@ -31,24 +17,7 @@ const RECORD = /* GraphQL */ `
 type Record5 = Record<'allergies' | 'medications' | 'problems' | 'consultations' | 'immunisations', Section>;
 
 describe.each(await availableBackends())('GP Connect record shapes (%s)', (backend) => {
-  let estate: GpConnectEstate;
-  let token: string;
-
-  beforeAll(async () => {
-    estate = await startGpConnectEstate(backend);
-    token = await estate.app.tokenFor(GP_CLINICIAN);
-  });
-  afterAll(() => estate.close());
-  afterEach(() => {
-    estate.provider.override = null;
-  });
-
-  const readWith = async (answer: Json) => {
-    estate.provider.override = (r) => (r.method === 'POST' ? { body: answer } : undefined);
-    const response = await estate.app.gql<{ patient: Record5 }>(RECORD, { n: JANE }, token);
-    expect(response.errors).toBeUndefined();
-    return response.data!.patient;
-  };
+  const readWith = builtRecordReader<Record5>(backend, RECORD);
 
   it('assembles consultations from the encounter, its consultation List, topics and headings', async () => {
     const record = await readWith(

@@ -33,6 +33,10 @@ export interface FakeProvider {
   baseUrl: string;
   requests: RecordedRequest[];
   override: Override | null;
+  /** Requests whose connection the client closed before they were answered (e.g. at its timeout). */
+  abandoned: number;
+  /** Resolves once `abandoned` reaches `count`. */
+  whenAbandoned(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -182,8 +186,24 @@ function write(res: ServerResponse, reply: Reply): void {
 
 export async function startFakeProvider(): Promise<FakeProvider> {
   const examples = structuredExamples();
-  const provider: FakeProvider = { baseUrl: '', requests: [], override: null, close: async () => undefined };
+  const waiting: Array<{ count: number; resolve: () => void }> = [];
+  const provider: FakeProvider = {
+    baseUrl: '',
+    requests: [],
+    override: null,
+    abandoned: 0,
+    whenAbandoned: (count) => new Promise<void>((resolve) => (provider.abandoned >= count ? resolve() : waiting.push({ count, resolve }))),
+    close: async () => undefined,
+  };
   const server = createServer((req, res) => {
+    res.on('close', () => {
+      if (res.writableEnded) return;
+      provider.abandoned++;
+      for (const w of waiting.filter((x) => provider.abandoned >= x.count)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
