@@ -10,7 +10,7 @@ import { availableBackends } from '../support/backends.js';
 import { book, enabledApps, ORG, type EnabledApp, type Managed } from '../support/booking.js';
 import { outcome, type RecordedRequest } from './support/fake-provider.js';
 import { GP_PRACTICE, startGpConnectEstate, type GpConnectEstate } from './support/estate.js';
-import { JANE_FOUNDATIONS } from './support/fixtures.js';
+import { JANE_FOUNDATIONS, fixture } from './support/fixtures.js';
 import { INTERACTION, installDiary, type ProviderDiary } from './support/provider-diary.js';
 
 const AMEND = `mutation($p: String!, $id: String!, $d: String, $c: String) { amendAppointment(practiceOdsCode: $p, appointmentId: $id, description: $d, comment: $c) { __typename ... on Error { code message } ... on Appointment { id description comment version status } } }`;
@@ -25,6 +25,7 @@ describe.each(await availableBackends())('GP Connect appointment management (%s)
   let estate: GpConnectEstate;
   let diary: ProviderDiary;
   let booker: EnabledApp;
+  let now = Date.now(); // the capability statement's cache clock, moved on to make it read afresh
   const db = () => estate.app.database.db;
   const sent = () => estate.provider.requests.map((r) => `${r.method} ${r.url.pathname.replace(BASE, '')} ${String(r.headers['ssp-interactionid'])}`);
   const last = (method: string): RecordedRequest => estate.provider.requests.filter((r) => r.method === method).at(-1)!;
@@ -37,7 +38,7 @@ describe.each(await availableBackends())('GP Connect appointment management (%s)
     book(estate.app, booker.token, { nhsNumber: JANE_FOUNDATIONS, slotIds, comment: 'Prefers mornings' }, requestId ? { 'x-request-id': requestId } : undefined);
 
   beforeAll(async () => {
-    estate = await startGpConnectEstate(backend);
+    estate = await startGpConnectEstate(backend, { clock: () => now });
     await estate.setSandbox(true);
     [booker] = (await enabledApps(estate.app, 1, [ODS])) as [EnabledApp];
   });
@@ -227,5 +228,29 @@ describe.each(await availableBackends())('GP Connect appointment management (%s)
     const amended = await gql<{ amendAppointment: Managed }>(AMEND, { p: ODS, id: booked.id, c: 'x' });
     expect(amended.data!.amendAppointment.code).toBe('NOT_SUPPORTED');
     expect(estate.provider.requests).toEqual([]);
+  });
+
+  it("refuses booking, amending and cancelling that the provider's capability statement leaves out, before asking it", async () => {
+    const booked = await bookOne(['s10']);
+    expect(booked.__typename).toBe('Appointment');
+    const statement = fixture('foundations--get_capability_statement_response_example.json') as { rest: Array<{ resource: Array<{ type: string; interaction?: Array<{ code: string }> }> }> };
+    for (const resource of statement.rest[0]!.resource) {
+      if (resource.type === 'Appointment') resource.interaction = (resource.interaction ?? []).filter((i) => i.code !== 'create' && i.code !== 'update');
+    }
+    const diaryAnswers = estate.provider.override;
+    estate.provider.requests.length = 0;
+    estate.provider.override = (request) => (request.url.pathname.endsWith('/metadata') ? { status: 200, body: statement } : diaryAnswers?.(request));
+    now += 2 * 3_600_000; // past the cached statement's lifetime
+    try {
+      await bookOne(['s11']).then((r) => expect(r.code).toBe('NOT_SUPPORTED'));
+      const amended = await gql<{ amendAppointment: Managed }>(AMEND, { p: ODS, id: booked.id, c: 'x' });
+      expect(amended.data!.amendAppointment.code).toBe('NOT_SUPPORTED');
+      const cancelled = await gql<{ cancelAppointment: Managed }>(CANCEL, { p: ODS, id: booked.id, r: 'Not needed' });
+      expect(cancelled.data!.cancelAppointment.code).toBe('NOT_SUPPORTED');
+      expect(estate.provider.requests.filter((r) => r.method === 'POST' || r.method === 'PUT')).toEqual([]);
+    } finally {
+      estate.provider.override = diaryAnswers;
+      now += 2 * 3_600_000;
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { AnySectionAnswer, PatientDemographics } from '../../domain/clinica
 import type { PracticeRecord } from '../../domain/practices.js';
 import type { Capability, CapabilityArea } from '../../domain/clinical-systems.js';
 import { withheld, type SectionAnswer } from '../../domain/sections.js';
-import { ConnectorError, type ClinicalSystemConnector, type RequestMeta, type SectionRequest } from '../types.js';
+import { ConnectorError, type AppointmentWrites, type ClinicalSystemConnector, type RequestMeta, type SectionRequest } from '../types.js';
 import { eachLimited } from './batch.js';
 import { capabilityCache, type Declared } from './capability-cache.js';
 import { capabilityMatrix, declares } from './capability-statement.js';
@@ -150,6 +150,29 @@ export function gpConnectConnector(options: GpConnectOptions): ClinicalSystemCon
       }
     },
 
-    appointmentWrites: gpConnectAppointmentWrites(contextFor, findPatient),
+    appointmentWrites: declaredWrites(gpConnectAppointmentWrites(contextFor, findPatient)),
   };
+
+  /**
+   * Book, amend and cancel are refused (NOT_SUPPORTED) before anything is sent when the provider's
+   * statement leaves them out. A statement that cannot be read blocks nothing: the provider decides.
+   */
+  function declaredWrites(writes: AppointmentWrites): AppointmentWrites {
+    const refusal = async (practice: PracticeRecord, meta: RequestMeta, area: CapabilityArea, what: string): Promise<ConnectorError | null> => {
+      try {
+        return undeclared(await statements.declared(contextFor(practice, meta)), area) ? notDeclared(what) : null;
+      } catch {
+        return null;
+      }
+    };
+    return {
+      ...writes,
+      book: async (practice, request, meta, commit) =>
+        (await refusal(practice, meta, 'BOOK_APPOINTMENT', 'appointment booking')) ?? writes.book(practice, request, meta, commit),
+      amend: async (practice, request, meta, commit) =>
+        (await refusal(practice, meta, 'AMEND_APPOINTMENT', 'appointment amendment')) ?? writes.amend(practice, request, meta, commit),
+      cancel: async (practice, request, meta, commit) =>
+        (await refusal(practice, meta, 'CANCEL_APPOINTMENT', 'appointment cancellation')) ?? writes.cancel(practice, request, meta, commit),
+    };
+  }
 }
