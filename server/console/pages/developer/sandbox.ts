@@ -28,7 +28,7 @@ async function sandboxPage(req: ConsoleRequest): Promise<ConsoleResult> {
     return [
       html`<code>${p.odsCode}</code>`,
       p.name,
-      p.system.name,
+      enumLabel('ClinicalSystemId', p.system.id),
       reachable
         ? tag('You can test here', 'green')
         : html`${tag('Not yet', 'grey')}<br><span class="nhsuk-body-s">${stage ? `Your pairing is at “${enumLabel('PairingStage', stage)}”: it needs a testing stage.` : 'You have not applied for this clinical system.'}</span>`,

@@ -7,7 +7,7 @@ import { html, type Html } from '../../html.js';
 import { enumLabel } from '../../labels.js';
 import { page, redirect, type ConsoleNavItem, type ConsoleRequest, type ConsoleResult, type ConsoleRoute } from '../../routes.js';
 import { SCOPES } from '../../../domain/scopes.js';
-import { formList, formText, isRefused, problems, scopeCheckboxes, scopeText, type ApiRefusal } from '../common.js';
+import { formList, formText, isRefused, problems, scopeCheckboxes, scopeText, sortScopes, type ApiRefusal } from '../common.js';
 
 export const DEVELOPER_HOME = '/console/developer/pairings';
 const APPLY = '/console/developer/apply';
@@ -84,11 +84,11 @@ async function overview(req: ConsoleRequest): Promise<ConsoleResult> {
     head: ['Clinical system', 'Stage', 'Since', 'Latest decision'],
     rows: supplier.pairings.map((p) => {
       const last = p.history[p.history.length - 1];
-      return [p.system.name, stageTag(p.stage), formatDateTime(p.updatedAt), last ? html`${last.reason}<br><span class="nhsuk-body-s">by ${last.by}</span>` : 'None'];
+      return [enumLabel('ClinicalSystemId', p.system.id), stageTag(p.stage), formatDateTime(p.updatedAt), last ? html`${last.reason}<br><span class="nhsuk-body-s">by ${last.by}</span>` : 'None'];
     }),
   });
   const histories = supplier.pairings.map(
-    (p) => html`<details class="nhsuk-details"><summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Stage history: ${p.system.name}</span></summary>
+    (p) => html`<details class="nhsuk-details"><summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Stage history: ${enumLabel('ClinicalSystemId', p.system.id)}</span></summary>
       <div class="nhsuk-details__text">${table({
         head: ['When', 'From', 'To', 'Reason', 'By'],
         rows: p.history.map((h) => [formatDateTime(h.at), h.from ? enumLabel('PairingStage', h.from) : 'None', enumLabel('PairingStage', h.to), h.reason, h.by]),
@@ -98,7 +98,7 @@ async function overview(req: ConsoleRequest): Promise<ConsoleResult> {
     caption: 'Permissions',
     id: 'scopes',
     head: ['Permission', 'Status'],
-    rows: supplier.scopes.map((s) => [scopeText(s.scope), s.granted ? html`${tag('Granted', 'green')} ${formatDateTime(s.grantedAt)}` : tag('Requested, not granted yet', 'grey')]),
+    rows: sortScopes(supplier.scopes.map((s) => s.scope)).map((scope) => supplier.scopes.find((s) => s.scope === scope)!).map((s) => [scopeText(s.scope), s.granted ? html`${tag('Granted', 'green')} ${formatDateTime(s.grantedAt)}` : tag('Requested, not granted yet', 'grey')]),
   });
   return page(
     supplier.name,
