@@ -1,4 +1,5 @@
-// Fails when schema.graphql or the SDK's generated code no longer matches the source.
+// Fails when schema.graphql, the SDK's generated code or the README's plain-English names no longer
+// match the source.
 import { execFileSync } from 'node:child_process';
 
 execFileSync('npm', ['run', '--silent', 'codegen'], { stdio: 'inherit' });
@@ -8,3 +9,8 @@ if (stale) {
   process.exit(1);
 }
 console.log('schema.graphql and sdk/generated are up to date');
+try {
+  execFileSync('npm', ['run', '--silent', 'readme:labels', '--', '--check'], { stdio: 'inherit' });
+} catch {
+  process.exit(1); // the check printed why
+}

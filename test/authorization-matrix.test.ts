@@ -180,6 +180,7 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       liveSuppliers: { query: '{ liveSuppliers { live cap } }', allowed: only('reviewer') },
       supplier: { query: '{ supplier(id: "none") { id } }', allowed: only('reviewer') },
       practiceEnablements: { query: '{ practiceEnablements { scopes } }', allowed: only('clinician', 'admin', 'otherAdmin') },
+      availableApps: { query: '{ availableApps { grantedScopes } }', allowed: only('clinician', 'admin', 'otherAdmin') },
       auditEvents: { query: '{ auditEvents(first: 1) { edges { node { seq } } } }', allowed: only('reviewer', 'clinician', 'admin', 'otherAdmin') },
       verifyAuditChain: { query: '{ verifyAuditChain { intact } }', allowed: only('reviewer', 'clinician', 'admin', 'otherAdmin') },
       auditVerification: { query: '{ auditVerification(id: "none") { state } }', allowed: only('reviewer') },

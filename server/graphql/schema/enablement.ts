@@ -1,10 +1,12 @@
 // Practice control: which approved apps a practice has switched on, with which scopes.
 import { builder } from '../builder.js';
 import { isRefusal } from '../../domain/governance/context.js';
+import { appsAvailableToPractice, type AvailableApp } from '../../domain/governance/available-apps.js';
 import { disableApp, enableApp, enablementsOfPractice, type EnablementRow } from '../../domain/governance/enablements.js';
+import type { PairingStage } from '../../domain/pipeline.js';
 import { ClientAppType } from './client-app.js';
 import { errorRefs, fromRefusal, resolveResultType } from './errors.js';
-import { actionContext } from './supplier.js';
+import { PairingStageEnum, actionContext } from './supplier.js';
 
 const EnablementType = builder.objectRef<EnablementRow>('Enablement').implement({
   fields: (t) => ({
@@ -27,6 +29,25 @@ builder.queryField('practiceEnablements', (t) =>
     type: [EnablementType],
     description: "Apps enabled (or disabled) at the caller's practice.",
     resolve: (_, __, ctx) => enablementsOfPractice(ctx.db, actionContext(ctx).actor.practiceOds ?? ''),
+  }),
+);
+
+const AvailableAppType = builder.objectRef<AvailableApp>('AvailableApp').implement({
+  description: "An app the caller's practice may switch on: its supplier is approved for the practice's clinical system.",
+  fields: (t) => ({
+    app: t.field({ type: ClientAppType, resolve: (a) => a.app }),
+    supplierName: t.exposeString('supplierName'),
+    useCase: t.exposeString('useCase', { description: 'What the supplier told NHS England the app is for.' }),
+    stage: t.field({ type: PairingStageEnum, description: "The supplier's pairing stage for the practice's clinical system.", resolve: (a) => a.stage as PairingStage }),
+    grantedScopes: t.exposeStringList('grantedScopes', { description: 'Scopes NHS England granted the supplier: the practice may allow any subset.' }),
+  }),
+});
+
+builder.queryField('availableApps', (t) =>
+  t.field({
+    type: [AvailableAppType],
+    description: "Apps the caller's practice may switch on (approved for its clinical system), with the scopes it may allow.",
+    resolve: (_, __, ctx) => appsAvailableToPractice(ctx.db, actionContext(ctx).actor.practiceOds ?? ''),
   }),
 );
 

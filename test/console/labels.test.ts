@@ -1,0 +1,71 @@
+// Every code a person could meet in the console has a plain-English name, and the README shows the
+// same table: the lists come from the live schema and the domain, so a new enum value, scope or
+// event type without a name fails here.
+import { readFileSync } from 'node:fs';
+import { isEnumType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { EFFECT_KINDS } from '@gp-open-integration/sdk/manifest';
+import { EFFECT_KIND_LABELS, ENUM_LABELS, EVENT_TYPE_LABELS, SCOPE_LABELS, enumLabel, scopeLabel } from '../../server/console/labels.js';
+import { renderLabelsMarkdown, spliceLabels } from '../../server/console/labels-markdown.js';
+import { ERROR_REMEDIES, describeRefusal } from '../../server/console/error-help.js';
+import { EVENT_TYPES } from '../../server/domain/events/catalogue.js';
+import { SCOPES } from '../../server/domain/scopes.js';
+import { baseSchema } from '../../server/graphql/schema.js';
+
+const schemaEnums = Object.values(baseSchema.getTypeMap()).filter((type) => isEnumType(type) && !type.name.startsWith('__'));
+
+describe('plain-English names', () => {
+  it('name every value of every enum in the schema', () => {
+    const missing = schemaEnums.flatMap((type) =>
+      isEnumType(type) ? type.getValues().filter((value) => !ENUM_LABELS[type.name]?.[value.name]).map((value) => `${type.name}.${value.name}`) : [],
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('name only values the schema has (no stale rows)', () => {
+    const known = new Set(schemaEnums.flatMap((type) => (isEnumType(type) ? type.getValues().map((value) => `${type.name}.${value.name}`) : [])));
+    const stale = Object.entries(ENUM_LABELS).flatMap(([name, values]) => Object.keys(values).map((value) => `${name}.${value}`)).filter((key) => !known.has(key));
+    expect(stale).toEqual([]);
+  });
+
+  it('name every scope the API knows, and no other', () => {
+    expect(Object.keys(SCOPE_LABELS).sort()).toEqual(SCOPES.map((s) => s.scope).sort());
+    expect(scopeLabel('patient/AllergyIntolerance.rs')).toBe('Read and search allergies');
+  });
+
+  it('name every event type', () => {
+    expect(Object.keys(EVENT_TYPE_LABELS).sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it('name every plugin effect kind', () => {
+    expect(Object.keys(EFFECT_KIND_LABELS).sort()).toEqual([...EFFECT_KINDS].sort());
+  });
+
+  it('are words, not codes: no name repeats its code or is blank', () => {
+    const all = [...Object.values(SCOPE_LABELS), ...Object.values(EVENT_TYPE_LABELS), ...Object.values(EFFECT_KIND_LABELS), ...Object.values(ENUM_LABELS).flatMap((v) => Object.values(v))];
+    expect(all.filter((label) => label.trim() === '' || /^[A-Z_]+$/.test(label))).toEqual([]);
+    expect(enumLabel('PairingStage', 'UNSUPPORTED_TEST')).toBe('Unsupported test (sandbox)');
+  });
+
+  it('appear in the README as generated from the table', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(spliceLabels(readme)).toBe(readme);
+    expect(renderLabelsMarkdown()).toContain('| `patient/AllergyIntolerance.rs` | Read and search allergies |');
+  });
+});
+
+describe('what to do about a refusal', () => {
+  it('is written for every error code of the schema', () => {
+    const codes = baseSchema.getType('ErrorCode');
+    const missing = isEnumType(codes) ? codes.getValues().map((v) => v.name).filter((code) => !ERROR_REMEDIES[code]) : ['ErrorCode is not an enum'];
+    expect(missing).toEqual([]);
+  });
+
+  it('pairs the plain-English title, the reason from the API and the remedy', () => {
+    expect(describeRefusal('SCOPE_NOT_GRANTED', 'Not granted: patient/Condition.rs')).toEqual({
+      title: 'NHS England has not granted that permission',
+      why: 'Not granted: patient/Condition.rs',
+      remedy: expect.stringContaining('ask NHS England to grant'),
+    });
+  });
+});
