@@ -177,6 +177,7 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       patient: { query: `{ patient(nhsNumber: "${sandboxPatient}") { ... on Error { code } ... on Patient { nhsNumber } } }`, allowed: only('developer', 'clinician', 'admin', 'app') },
       mySupplier: { query: '{ mySupplier { id } }', allowed: only('developer') },
       suppliers: { query: '{ suppliers(first: 1) { edges { node { id } } } }', allowed: only('reviewer') },
+      liveSuppliers: { query: '{ liveSuppliers { live cap } }', allowed: only('reviewer') },
       supplier: { query: '{ supplier(id: "none") { id } }', allowed: only('reviewer') },
       practiceEnablements: { query: '{ practiceEnablements { scopes } }', allowed: only('clinician', 'admin', 'otherAdmin') },
       availableApps: { query: '{ availableApps { grantedScopes } }', allowed: only('clinician', 'admin', 'otherAdmin') },

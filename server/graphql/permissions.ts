@@ -37,7 +37,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
 const HARMLESS = [
   'InvalidNhsNumber', 'PatientNotFound', 'InvalidOdsCode', 'PracticeNotFound', 'InvalidDateRange', 'ClinicalSystemError',
   'InvalidTransition', 'ActionRefused', 'DocumentNotFound', 'PageInfo', 'PracticeConnection', 'PracticeEdge', 'ClinicalSystem', 'Capability',
-  'Throttle', 'Viewer', 'ScopeInfo',
+  'Throttle', 'Viewer', 'ScopeInfo', 'LiveSuppliers',
 ] as const;
 
 export const permissionMap = {
@@ -51,6 +51,7 @@ export const permissionMap = {
     mySupplier: developer,
     suppliers: reviewer,
     supplier: reviewer,
+    liveSuppliers: reviewer, // the pipeline board's count against the cap
     practiceEnablements: practiceUser,
     availableApps: practiceUser, // the caller's own practice only (resolver)
     auditEvents: auditReader, // practice users: their own practice only (enforced in the resolver)

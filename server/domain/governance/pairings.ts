@@ -123,3 +123,9 @@ export async function revokeScopes(db: DbOrTx, ctx: ActionContext, supplierId: s
     return rows.filter((r) => r.grantedAt).map((r) => r.scope);
   });
 }
+
+/** Suppliers with at least one LIVE pairing: the figure the cap (MAX_LIVE_SUPPLIERS) limits. */
+export async function countLiveSuppliers(db: DbOrTx): Promise<number> {
+  const [live] = await db.select({ n: countDistinct(pairings.supplierId) }).from(pairings).where(eq(pairings.stage, 'LIVE'));
+  return live?.n ?? 0;
+}

@@ -4,7 +4,7 @@ import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { clinicalSystem, type ClinicalSystemId } from '../../domain/clinical-systems.js';
 import { isRefusal, type ActionContext } from '../../domain/governance/context.js';
-import { grantScopes, revokeScopes, transitionPairing } from '../../domain/governance/pairings.js';
+import { countLiveSuppliers, grantScopes, revokeScopes, transitionPairing } from '../../domain/governance/pairings.js';
 import { applyAsSupplier, listSuppliers, supplierIdOfPerson, type PairingRow, type SupplierRow } from '../../domain/governance/suppliers.js';
 import { DSPT_STATUSES, PAIRING_STAGES, allowedTransitions, type PairingStage } from '../../domain/pipeline.js';
 import { SCOPES, type ScopeInfo } from '../../domain/scopes.js';
@@ -116,6 +116,16 @@ builder.queryField('suppliers', (t) =>
     { name: 'SupplierConnection' },
     { name: 'SupplierEdge' },
   ),
+);
+
+type LiveCap = { live: number; cap: number };
+const LiveSuppliersType = builder.objectRef<LiveCap>('LiveSuppliers').implement({
+  description: 'How many suppliers are live (on at least one principal system) against the cap NHS England set.',
+  fields: (t) => ({ live: t.exposeInt('live'), cap: t.exposeInt('cap', { description: 'MAX_LIVE_SUPPLIERS: a pairing may not go live once this many suppliers are.' }) }),
+});
+
+builder.queryField('liveSuppliers', (t) =>
+  t.field({ type: LiveSuppliersType, resolve: async (_, __, ctx) => ({ live: await countLiveSuppliers(ctx.db), cap: ctx.env.MAX_LIVE_SUPPLIERS }) }),
 );
 
 builder.queryField('supplier', (t) =>
