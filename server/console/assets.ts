@@ -48,6 +48,9 @@ export async function assetResponse(name: string): Promise<Response | null> {
     } catch {
       return null;
     }
+    // The design system's Frutiger font is licensed and served only from the NHS CDN; no CDN here,
+    // so its @font-face rules go and the type falls back to Arial, as the design system's stack says.
+    if (name === 'nhsuk-frontend.min.css') body = Buffer.from(body.toString('utf8').replace(/@font-face\{[^}]*\}/g, ''));
     cache.set(file, body);
   }
   const ext = file.slice(file.lastIndexOf('.') + 1);

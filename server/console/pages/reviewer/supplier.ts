@@ -144,7 +144,7 @@ function supplierPage(req: ConsoleRequest, s: Supplier, errors?: FieldError[]) {
     <h2 class="nhsuk-heading-m">Pairings</h2>
     ${table({
       caption: 'Where each principal system pairing stands',
-      head: ['Principal system', 'Stage', 'Last change', 'Reason', ''],
+      head: ['Principal system', 'Stage', 'Last change', 'Reason', 'Action'],
       rows: s.pairings.map((p) => [
         p.system.name,
         stageTag(p.stage),
