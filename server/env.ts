@@ -41,6 +41,11 @@ const EnvSchema = z.object({
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  /**
+   * Body cap for requests that carry a bearer token, so a 5 MB document (about 7 MB as base64) fits;
+   * requests without one keep MAX_BODY_BYTES.
+   */
+  MAX_AUTHENTICATED_BODY_BYTES: z.coerce.number().int().min(1024).default(7_400_000),
   /** Our ASID (Accredited System ID) on Spine, sent as Ssp-From; GP Connect practices need it. */
   GP_CONNECT_ASID: z
     .string()

@@ -14,7 +14,7 @@ const unauthenticated = () =>
   new GraphQLError('Authentication required: send "Authorization: Bearer <token>".', { extensions: { code: 'UNAUTHENTICATED' } });
 const forbidden = (reason: string) => new GraphQLError(reason, { extensions: { code: 'FORBIDDEN' } });
 
-async function decideForPractice(ctx: GraphQLContext, practice: PracticeFacts, scope: string): Promise<Decision> {
+export async function decideForPractice(ctx: GraphQLContext, practice: PracticeFacts, scope: string): Promise<Decision> {
   const actor = ctx.actor;
   if (actor.kind === 'PLUGIN_RUN') return mayPluginRunUseScope(actor, practice, scope);
   if (actor.kind !== 'SUPPLIER_APP') return mayReadPracticeRecords(actor, practice);
@@ -23,7 +23,7 @@ async function decideForPractice(ctx: GraphQLContext, practice: PracticeFacts, s
   return mayAppUseScope(actor.scopes, facts, practice, await ctx.governance.callerEnablement.load(practice.odsCode), scope);
 }
 
-function noted(ctx: GraphQLContext, info: GraphQLResolveInfo, operation: string, practiceOds: string | null, nhsNumber: string | null, decision: Decision) {
+export function noted(ctx: GraphQLContext, info: GraphQLResolveInfo, operation: string, practiceOds: string | null, nhsNumber: string | null, decision: Decision) {
   ctx.accessLog.note({
     operation,
     practiceOds,

@@ -3,7 +3,8 @@
 // permission-rules.ts and the predicates behind them in domain/access.ts.
 import { GraphQLError } from 'graphql';
 import { allow, rule } from 'graphql-shield';
-import { APPOINTMENT_READ_SCOPE, APPOINTMENT_WRITE_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from '../domain/scopes.js';
+import { APPOINTMENT_READ_SCOPE, APPOINTMENT_WRITE_SCOPE, DOCUMENT_READ_SCOPE, PATIENT_READ_SCOPE, SLOT_SEARCH_SCOPE, scopeForSection } from '../domain/scopes.js';
+import { canReadDocument, canReadDocumentContent, canReadReviewQueue, canReviewDocument, canSendDocument } from './document-rules.js';
 import { canActForPatient, canLookUpPatient, canReadPatientField, canUsePractice, canUsePracticeArg, hasRole, isAuthenticated } from './permission-rules.js';
 
 const reviewer = hasRole('REVIEWER');
@@ -25,7 +26,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
   'SectionWarning', 'Coding', 'PersonRef', 'RecordAssertion', 'Quantity', 'ItemLink', 'ProblemRelation',
   'ConsultationTopic', 'ConsultationHeading', 'SlotList', 'Slot', 'AppointmentList', 'Appointment',
   'PatientConnection', 'PatientEdge',
-  'ManagedAppointment', 'BookingOrganisation', 'DomainEvent',
+  'ManagedAppointment', 'BookingOrganisation', 'DomainEvent', 'DocumentConnection', 'DocumentEdge',
   'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt', 'RegisteredWebhook',
   'Supplier', 'SupplierConnection', 'SupplierEdge', 'SupplierScope', 'Pairing', 'PairingEvent', 'ClientApp', 'AppKey',
   'Enablement', 'PluginVersion', 'PluginEnablement', 'PluginRun', 'PracticeTask',
@@ -36,7 +37,7 @@ const REACHED_THROUGH_CHECKED_FIELDS = [
 /** Typed errors and plumbing that carry no patient data. */
 const HARMLESS = [
   'InvalidNhsNumber', 'PatientNotFound', 'InvalidOdsCode', 'PracticeNotFound', 'InvalidDateRange', 'ClinicalSystemError',
-  'InvalidTransition', 'ActionRefused', 'PageInfo', 'PracticeConnection', 'PracticeEdge', 'ClinicalSystem', 'Capability',
+  'InvalidTransition', 'ActionRefused', 'DocumentNotFound', 'PageInfo', 'PracticeConnection', 'PracticeEdge', 'ClinicalSystem', 'Capability',
   'Throttle', 'Viewer', 'ScopeInfo',
 ] as const;
 
@@ -64,6 +65,7 @@ export const permissionMap = {
     practiceTasks: practiceUser,
     appointment: canUsePracticeArg('READ_APPOINTMENT', APPOINTMENT_READ_SCOPE),
     webhookEndpoints: developer, // their own supplier's only (domain)
+    document: canReadDocument, // practice users: their practice's; apps: only documents they sent (resolver)
   },
   Subscription: {
     // Authentication is checked when the stream opens (a shield refusal would leave an SSE stream
@@ -97,6 +99,10 @@ export const permissionMap = {
     rotateWebhookSecret: developer,
     enableWebhookEndpoint: developer,
     redeliverWebhook: developer,
+    // A patient the app may not send for is answered PATIENT_NOT_FOUND, as for a read (resolver).
+    sendDocument: canSendDocument,
+    fileDocument: canReviewDocument('FILE_DOCUMENT'),
+    rejectDocument: canReviewDocument('REJECT_DOCUMENT'),
   },
   Practice: {
     odsCode: isAuthenticated,
@@ -105,6 +111,7 @@ export const permissionMap = {
     sandbox: isAuthenticated,
     patients: canUsePractice('LIST_PATIENTS', PATIENT_READ_SCOPE),
     slots: canUsePractice('SEARCH_SLOTS', SLOT_SEARCH_SCOPE),
+    documents: canReadReviewQueue, // the review queue: the practice's own users only
   },
   Patient: {
     nhsNumber: demographics,
@@ -123,6 +130,24 @@ export const permissionMap = {
     uncategorised: canReadPatientField(scopeForSection('UNCATEGORISED')),
     diaryEntries: canReadPatientField(scopeForSection('DIARY_ENTRIES')),
     appointments: canReadPatientField(APPOINTMENT_READ_SCOPE),
+    documents: canReadPatientField(DOCUMENT_READ_SCOPE), // filed ones only; content is practice users' (Document.contentBase64)
+  },
+  Document: {
+    id: allow,
+    practiceOdsCode: allow,
+    nhsNumber: allow,
+    title: allow,
+    contentType: allow,
+    mimeType: allow,
+    sizeBytes: allow,
+    sha256: allow,
+    status: allow,
+    senderAppId: allow,
+    sentAt: allow,
+    reviewedBy: allow,
+    reviewedAt: allow,
+    rejectionReason: allow,
+    contentBase64: canReadDocumentContent,
   },
   ...Object.fromEntries(REACHED_THROUGH_CHECKED_FIELDS.map((type) => [type, allow])),
   ...Object.fromEntries(HARMLESS.map((type) => [type, allow])),

@@ -126,7 +126,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     cors: corsPolicy(env.CORS_ORIGINS),
     logging: env.LOG_LEVEL === 'silent' ? false : env.LOG_LEVEL,
     plugins: [
-      bodyLimitPlugin(env.MAX_BODY_BYTES),
+      bodyLimitPlugin(env.MAX_BODY_BYTES, env.MAX_AUTHENTICATED_BODY_BYTES),
       guardedRoute(routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer })),
       guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter, anonymous })),
       guardedRoute(checkpointRoutePlugin(auditIntegrity)),

@@ -9,13 +9,21 @@ const tooLarge = (maxBytes: number) =>
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
 
-export function bodyLimitPlugin(maxBytes: number): Plugin {
+/**
+ * `authenticatedMaxBytes` applies to requests presenting a bearer token (documents are sent base64
+ * in the body). The token is verified later; an unverified one only buys the larger cap, which is
+ * why that cap stays a small multiple of the largest document.
+ */
+export function bodyLimitPlugin(defaultMaxBytes: number, authenticatedMaxBytes = defaultMaxBytes): Plugin {
+  const capFor = (request: Request) => (/^bearer\s/i.test(request.headers.get('authorization') ?? '') ? Math.max(defaultMaxBytes, authenticatedMaxBytes) : defaultMaxBytes);
   return {
     onRequest({ request, endResponse }) {
+      const maxBytes = capFor(request);
       if (Number(request.headers.get('content-length') ?? '0') > maxBytes) endResponse(tooLarge(maxBytes));
     },
     onRequestParse({ request, requestParser, setRequestParser }) {
       if (!requestParser || !request.body) return;
+      const maxBytes = capFor(request);
       setRequestParser(async (incoming) => {
         const body = await readAtMost(incoming.body, maxBytes);
         if (body === null) return tooLarge(maxBytes);

@@ -1,6 +1,7 @@
 // Events and writes: the transactional outbox, webhook endpoints and their deliveries, and the
 // idempotency keys of writing mutations (governance, public schema).
-import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * One row per domain event, inserted in the same transaction as the write it describes. `id` is
@@ -130,9 +131,17 @@ export const documents = pgTable(
     content: bytea('content').notNull(),
     status: text('status').notNull(),
     reviewReason: text('review_reason'),
+    /** The practice user who filed or rejected it (id and display name at the time), and when. */
     reviewedBy: text('reviewed_by'),
+    reviewedByName: text('reviewed_by_name'),
     reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('documents_practice_status_idx').on(t.practiceOds, t.status, t.id), index('documents_patient_idx').on(t.nhsNumber, t.id)],
+  (t) => [
+    index('documents_practice_status_idx').on(t.practiceOds, t.status, t.id),
+    index('documents_patient_idx').on(t.nhsNumber, t.id),
+    check('documents_status_check', sql`${t.status} in ('AWAITING_REVIEW', 'FILED', 'REJECTED')`),
+    // A reviewed document always says who reviewed it and when; a rejection always says why.
+    check('documents_review_check', sql`(${t.status} = 'AWAITING_REVIEW') = (${t.reviewedBy} is null) and (${t.status} = 'AWAITING_REVIEW') = (${t.reviewedAt} is null) and (${t.status} = 'REJECTED') = (${t.reviewReason} is not null)`),
+  ],
 );

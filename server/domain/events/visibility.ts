@@ -2,7 +2,7 @@
 // every event (an app disabled a second ago no longer hears about the practice).
 import type { DbOrTx } from '../../db/client.js';
 import { mayAppUseScope, mayReadPracticeRecords, type Decision } from '../access.js';
-import type { Actor } from '../actors.js';
+import { isPracticeUser, type Actor } from '../actors.js';
 import { enablementsFor, loadAppFacts } from '../governance/enablements.js';
 import { supplierIdOfPerson } from '../governance/suppliers.js';
 import { practicesByOds } from '../practices.js';
@@ -10,6 +10,20 @@ import { audienceOf, type DomainEvent } from './catalogue.js';
 
 const deny = (reason: string): Decision => ({ allowed: false, reason });
 const ALLOW: Decision = { allowed: true };
+
+/** Document events: the practice's own users, and the sending app while it may still use one of `scopes` there. */
+async function mayHearOfDocument(db: DbOrTx, viewer: Exclude<Actor, { kind: 'ANONYMOUS' | 'PLUGIN_RUN' }>, event: DomainEvent, scopes: readonly string[]): Promise<Decision> {
+  if (viewer.kind === 'PERSON') {
+    return isPracticeUser(viewer) && viewer.practiceOds === event.practiceOds ? ALLOW : deny("Only the practice's own users hear about its document queue.");
+  }
+  if (!event.appId || event.appId !== viewer.appId) return deny('Apps hear only about the documents they sent.');
+  const practice = event.practiceOds ? (await practicesByOds(db, [event.practiceOds])).get(event.practiceOds) : undefined;
+  const facts = await loadAppFacts(db, viewer.appId);
+  if (!practice || !facts) return deny('Unknown practice or app.');
+  const enablement = (await enablementsFor(db, viewer.appId, [practice.odsCode])).get(practice.odsCode) ?? null;
+  const decisions = scopes.map((scope) => mayAppUseScope(viewer.scopes, facts, practice, enablement, scope));
+  return decisions.find((d) => d.allowed) ?? decisions[0] ?? deny('No scope.');
+}
 
 /** The subscriber: a person or an app as it authenticated (token scopes included). */
 export async function mayReceiveEvent(db: DbOrTx, viewer: Actor, event: DomainEvent): Promise<Decision> {
@@ -25,6 +39,7 @@ export async function mayReceiveEvent(db: DbOrTx, viewer: Actor, event: DomainEv
     const enablement = (await enablementsFor(db, viewer.appId, [practice.odsCode])).get(practice.odsCode) ?? null;
     return mayAppUseScope(viewer.scopes, facts, practice, enablement, audience.scope);
   }
+  if (audience.kind === 'DOCUMENT') return mayHearOfDocument(db, viewer, event, audience.scopes);
   if (viewer.kind === 'SUPPLIER_APP') {
     const own = audience.kind === 'ENABLEMENT' ? event.appId === viewer.appId : event.supplierId === viewer.supplierId;
     return own ? ALLOW : deny('Apps hear only about their own enablements and their own supplier.');

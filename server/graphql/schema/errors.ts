@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'VERSION_CONFLICT',
   'DOCUMENT_TOO_LARGE',
   'UNSUPPORTED_DOCUMENT_TYPE',
+  'INVALID_BASE64',
+  'DOCUMENT_NOT_FOUND',
   'INVALID_WEBHOOK_URL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -60,6 +62,7 @@ const ERROR_TYPES = {
   ClinicalSystemError: "The practice's clinical system could not answer.",
   InvalidTransition: 'The pairing cannot move to that stage from where it is; `allowedStages` lists where it can.',
   ActionRefused: 'The action was refused; nothing changed. `code` says why.',
+  DocumentNotFound: 'No such document at this practice that you may see.',
 } as const;
 export type ErrorTypeName = keyof typeof ERROR_TYPES;
 

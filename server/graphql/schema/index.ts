@@ -19,3 +19,4 @@ import './audit-integrity.js';
 import './appointment-management.js';
 import './events.js';
 import './webhooks.js';
+import './documents.js';

@@ -1,0 +1,3 @@
+ALTER TABLE "documents" ADD COLUMN "reviewed_by_name" text;--> statement-breakpoint
+ALTER TABLE "documents" ADD CONSTRAINT "documents_status_check" CHECK ("documents"."status" in ('AWAITING_REVIEW', 'FILED', 'REJECTED'));--> statement-breakpoint
+ALTER TABLE "documents" ADD CONSTRAINT "documents_review_check" CHECK (("documents"."status" = 'AWAITING_REVIEW') = ("documents"."reviewed_by" is null) and ("documents"."status" = 'AWAITING_REVIEW') = ("documents"."reviewed_at" is null) and ("documents"."status" = 'REJECTED') = ("documents"."review_reason" is not null));
