@@ -42,6 +42,8 @@ export const EFFECT_SCOPES = {
   'appointment.book': 'patient/Appointment.cud',
   /** Cancels a future appointment at the practice with a reason, as the cancelAppointment mutation does. */
   'appointment.cancel': 'patient/Appointment.cud',
+  /** Sends a document about a patient of the practice to its review queue, as the sendDocument mutation does. */
+  'document.send': 'patient/DocumentReference.c',
   /** A line written to the practice's audit trail under the run id, applied with the run's other effects. */
   log: null,
 } as const satisfies Record<string, string | null>;
@@ -116,6 +118,14 @@ export const effectSchema = z.discriminatedUnion('kind', [
     kind: z.literal('appointment.cancel'),
     appointmentId: z.string().min(1).max(200),
     reason: z.string().trim().min(1).max(500),
+  }),
+  z.strictObject({
+    kind: z.literal('document.send'),
+    nhsNumber: z.string().regex(/^\d{10}$/),
+    title: z.string().trim().min(1).max(200),
+    /** A plain-text document (the platform encodes it); or contentBase64 for a PDF. Exactly one of the two. */
+    text: z.string().min(1).max(60_000).optional(),
+    contentBase64: z.string().min(4).max(PLATFORM_LIMITS.outputBytes).optional(),
   }),
   z.strictObject({
     kind: z.literal('log'),

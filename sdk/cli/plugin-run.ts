@@ -77,6 +77,8 @@ export function describeEffect(effect: Effect): string {
       return `book ${effect.nhsNumber} into ${effect.slotIds.length === 1 ? 'slot' : 'slots'} ${effect.slotIds.join(', ')}: "${effect.description}"`;
     case 'appointment.cancel':
       return `cancel appointment ${effect.appointmentId}: "${effect.reason}"`;
+    case 'document.send':
+      return `send document "${effect.title}" about ${effect.nhsNumber} to the practice's review queue (${effect.text !== undefined ? `${effect.text.length} characters of text` : `${effect.contentBase64?.length ?? 0} base64 characters`})`;
     case 'log':
       return `log (${effect.level ?? 'info'}) to the practice's audit trail: ${effect.message}`;
   }

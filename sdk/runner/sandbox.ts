@@ -201,6 +201,12 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
         compiled.value.dispose();
         return finish('OK');
       }
+      // A compile error is a SyntaxError object. The binding (quickjs-emscripten 0.32) reports some
+      // compiled modules as an error that is not an object at all (undefined): those compiled.
+      if (ctx.typeof(compiled.error) !== 'object') {
+        compiled.error.dispose();
+        return finish('OK');
+      }
       // Compiling runs no guest code, so reading the error's message cannot run any either.
       const message = withHandle(ctx.getProp(compiled.error, 'message'), (h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : 'does not compile'));
       compiled.error.dispose();

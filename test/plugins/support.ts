@@ -5,7 +5,7 @@ import { apply, grant, transition } from '../support/governance.js';
 import { addPerson } from '../support/governance.js';
 import type { TestApp } from '../support/test-app.js';
 
-export const PLUGIN_SCOPES = ['patient/Patient.rs', 'patient/MedicationStatement.rs', 'patient/Appointment.rs', 'patient/Appointment.cud', 'patient/AllergyIntolerance.rs', 'system/Task.c'];
+export const PLUGIN_SCOPES = ['patient/Patient.rs', 'patient/MedicationStatement.rs', 'patient/Appointment.rs', 'patient/Appointment.cud', 'patient/DocumentReference.c', 'patient/AllergyIntolerance.rs', 'system/Task.c'];
 
 export function examplePlugin(folder: string): { manifest: Record<string, unknown>; bundle: string } {
   const dir = resolve(import.meta.dirname, '../../plugins', folder);

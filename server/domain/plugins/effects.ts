@@ -1,6 +1,7 @@
 // A plugin run's proposed effects: each checked against the run's scopes (through the same rule as
 // the run's API requests), its practice and its manifest, then applied in the caller's transaction
-// through the same domain functions as the API, in order. The first that the domain refuses throws
+// through the same domain functions as the API (bookAppointment, cancelAppointment, sendDocument),
+// in order. The first that the domain refuses throws
 // EffectRefused, so the caller's transaction rolls back every effect applied before it.
 import { inArray } from 'drizzle-orm';
 import { EFFECT_SCOPES, type Effect } from '@gp-open-integration/sdk/manifest';
@@ -16,6 +17,7 @@ import { appendAuditEvents, type AuditTx } from '../audit/append.js';
 import type { AuditEvent } from '../audit/event.js';
 import { sortableId } from '../ids.js';
 import { practicesByOds, type PracticeRecord } from '../practices.js';
+import { DocumentRefused, sendDocument } from '../documents/service.js';
 import { bookAppointment, cancelAppointment, type WriteContext } from '../scheduling/appointments.js';
 import type { RunTarget } from './runs.js';
 
@@ -58,6 +60,7 @@ export async function effectProblems(tx: DbOrTx, effects: readonly Effect[], tar
       if (!decision.allowed) return `${effect.kind} needs scope ${scope}: ${decision.reason}`;
     }
     if ('nhsNumber' in effect && registered.get(effect.nhsNumber) !== target.practice.odsCode) return `patient ${effect.nhsNumber} is not registered at ${target.practice.odsCode}`;
+    if (effect.kind === 'document.send' && (effect.text === undefined) === (effect.contentBase64 === undefined)) return 'document.send needs exactly one of text and contentBase64';
     return null;
   };
   return effects.flatMap((effect, index) => {
@@ -76,10 +79,15 @@ export async function applyEffects(tx: AuditTx, effects: readonly Effect[], targ
   const tasks: Array<typeof practiceTasks.$inferInsert> = [];
   const audit: AuditEvent[] = [];
   let writes: WriteContext | null = null;
+  let practiceRecord: PracticeRecord | null = null;
+  const practiceOf = async (index: number): Promise<PracticeRecord> => {
+    practiceRecord ??= (await practicesByOds(tx, [actor.practiceOds])).get(actor.practiceOds) ?? null;
+    if (!practiceRecord) throw new EffectRefused(index, 'PRACTICE_NOT_FOUND', 'the practice is not on the platform');
+    return practiceRecord;
+  };
   const writeContext = async (index: number): Promise<WriteContext> => {
     if (writes) return writes;
-    const practice = (await practicesByOds(tx, [actor.practiceOds])).get(actor.practiceOds);
-    if (!practice) throw new EffectRefused(index, 'PRACTICE_NOT_FOUND', 'the practice is not on the platform');
+    const practice = await practiceOf(index);
     const connector = connectorFor(practice);
     const bound = connector.appointmentWrites?.inTransaction?.(tx);
     // A provider's write cannot be undone with ours, so it cannot be part of an all-or-nothing run.
@@ -114,6 +122,12 @@ export async function applyEffects(tx: AuditTx, effects: readonly Effect[], targ
       case 'appointment.cancel':
         refusedBy(index, await cancelAppointment(await writeContext(index), { appointmentId: effect.appointmentId, reason: effect.reason }));
         break;
+      case 'document.send': {
+        const content = effect.contentBase64 ?? Buffer.from(effect.text ?? '', 'utf8').toString('base64');
+        const sent = await sendDocument({ db: tx as Db, actor, requestId: actor.runId, practice: await practiceOf(index) }, { nhsNumber: effect.nhsNumber, title: effect.title, contentBase64: content });
+        if (sent instanceof DocumentRefused) throw new EffectRefused(index, sent.code, sent.message);
+        break;
+      }
       case 'log':
         audit.push({ ...who, operation: 'PLUGIN_LOG', detail: { message: effect.message, level: effect.level ?? 'info' }, outcome: 'ALLOWED' });
         break;
