@@ -11,7 +11,7 @@ import type { Plugin } from '@gp-open-integration/sdk';
 import { createPluginRunner, type RunRequest } from '@gp-open-integration/sdk/runner';
 import { ANCHOR, SEED } from '../test/support/test-app.js';
 import { startTestApp } from '../test/support/test-app.js';
-import { RECORD_QUERY } from '../test/support/queries.js';
+import { RECORD_QUERY } from './queries.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
