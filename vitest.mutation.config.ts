@@ -9,7 +9,16 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
-    include: ['test/identifiers.test.ts', 'test/domain-rules.test.ts', 'test/audit-merkle.test.ts', 'test/audit-event.test.ts'],
+    include: [
+      'test/identifiers.test.ts',
+      'test/domain-rules.test.ts',
+      'test/audit-merkle.test.ts',
+      'test/audit-event.test.ts',
+      'test/gp-connect/section-status.test.ts',
+      'test/gp-connect/list-invariant.test.ts',
+      'test/audit-checkpoint-signer.test.ts',
+      'test/permission-rules.test.ts',
+    ],
     testTimeout: 60_000,
   },
 });

@@ -28,13 +28,12 @@ import { openDatabase } from '../server/db/client.js';
 import { loadEnv } from '../server/env.js';
 import { progressReporter } from '../server/seed/progress.js';
 import { seedSandbox } from '../server/seed/seed.js';
-import { RECORD_QUERY } from '../test/support/queries.js';
 import { cpuMark, cpuSince } from './cpu.js';
 import { benchGpConnect, formatGpConnectBench } from './gp-connect.js';
 import { drive, figures, formatSpread, p50Of, p99Of, spread, type Round, type Scenario } from './load.js';
 import { formatPluginBench, pluginBench, pluginLoad, type PluginBench } from './plugin-sandbox.js';
 import { startProcess, type BenchServer } from './processes.js';
-import { PAGE_QUERY, PG_PAGE_QUERY, PG_RECORD_QUERY } from './queries.js';
+import { PAGE_QUERY, PG_PAGE_QUERY, PG_RECORD_QUERY, RECORD_QUERY } from './queries.js';
 import { supplierAppToken } from './supplier-app.js';
 import { benchWrites } from './writes.js';
 

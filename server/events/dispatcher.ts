@@ -8,6 +8,7 @@ import type { Database, Db } from '../db/client.js';
 import { outboxEvents } from '../db/schema/events.js';
 import type { DomainEvent } from '../domain/events/catalogue.js';
 import { toDomainEvent } from '../domain/events/outbox.js';
+import { pollLoop } from './poll-loop.js';
 
 /** Called once per dispatch of an event; must tolerate seeing the same event id again. */
 export type EventHandler = (event: DomainEvent) => Promise<void>;
@@ -46,11 +47,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const pollMs = options.pollMs ?? (options.listen ? 5_000 : 500);
   const leaseMs = options.leaseMs ?? 30_000;
   const onError = options.onError ?? ((error) => console.error('event dispatch failed:', error));
-  let running = false;
-  let loop: Promise<void> | null = null;
   let unlisten: (() => Promise<void>) | null = null;
-  let wakeUp: (() => void) | null = null;
-  let kicked = false;
 
   async function claim(): Promise<DomainEvent[]> {
     const leaseEnd = new Date(Date.now() + leaseMs);
@@ -88,59 +85,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return events.length;
   }
 
-  function idle(): Promise<void> {
-    if (kicked) {
-      kicked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, pollMs);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = null;
-        kicked = false;
-        resolve();
-      }
-      wakeUp = done;
-    });
-  }
-
-  async function run() {
-    while (running) {
-      let handled = 0;
-      try {
-        handled = await runOnce();
-      } catch (error) {
-        if (running) onError(error);
-      }
-      if (running && handled < batchSize) await idle();
-    }
-  }
-
-  const wake = () => {
-    if (wakeUp) wakeUp();
-    else kicked = true;
-  };
+  // A full batch means more may be waiting: go again at once.
+  const loop = pollLoop({ pollMs, round: async () => (await runOnce()) >= batchSize, onError });
+  let started = false;
 
   return {
     addHandler: (handler) => void handlers.push(handler),
     runOnce,
-    wake,
+    wake: loop.wake,
     async start() {
-      if (running) return;
-      running = true;
+      if (started) return;
+      started = true;
       if (options.listen) {
         // Listening again after a lost connection may have missed notifications: look then too.
-        const listener = await options.listen('outbox_events', { notified: wake, listening: wake, lost: () => {} });
+        const listener = await options.listen('outbox_events', { notified: loop.wake, listening: loop.wake, lost: () => {} });
         unlisten = () => listener.stop();
       }
-      loop = run();
+      loop.start();
     },
     async stop() {
-      running = false;
-      wake();
-      await loop;
-      loop = null;
+      started = false;
+      await loop.stop();
       await unlisten?.();
       unlisten = null;
     },

@@ -8,6 +8,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../db/schema/events.js';
 import type { AuditWriter } from '../../domain/audit/writer.js';
+import { pollLoop } from '../poll-loop.js';
 import { guardedLookup } from './url-guard.js';
 import { webhookHeaders } from './signing.js';
 
@@ -57,10 +58,6 @@ export const retryDelayMs = (base: number, attempt: number) => {
 
 export function createWebhookSender(o: SenderOptions): WebhookSender {
   const leaseMs = o.leaseMs ?? o.timeoutMs + 30_000;
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wakeUp: (() => void) | null = null;
-
   async function claim() {
     const now = new Date();
     const due = o.db
@@ -132,40 +129,13 @@ export function createWebhookSender(o: SenderOptions): WebhookSender {
     return batch.length;
   }
 
-  async function run() {
-    while (running) {
-      let handled = 0;
-      try {
-        handled = await runOnce();
-      } catch (error) {
-        if (running) console.error('webhook delivery failed:', error);
-      }
-      if (running && handled === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, o.pollMs);
-          function done() {
-            clearTimeout(timer);
-            wakeUp = null;
-            resolve();
-          }
-          wakeUp = done;
-        });
-      }
-    }
-  }
+  // Sleeps only after a round that found nothing due.
+  const loop = pollLoop({ pollMs: o.pollMs, round: async () => (await runOnce()) > 0, onError: (error) => console.error('webhook delivery failed:', error) });
 
   return {
     runOnce,
-    wake: () => wakeUp?.(),
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    async stop() {
-      running = false;
-      wakeUp?.();
-      await loop;
-    },
+    wake: loop.wake,
+    start: loop.start,
+    stop: loop.stop,
   };
 }
