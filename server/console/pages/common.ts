@@ -86,3 +86,9 @@ export function formText(form: URLSearchParams, name: string): string {
 
 /** Encodes a path segment (ids may hold characters that are not path-safe). */
 export const seg = (value: string): string => encodeURIComponent(value);
+
+/** A Relay connection as the API answers it, and its nodes in order. */
+export interface Connection<T> {
+  edges: Array<{ node: T }>;
+}
+export const nodes = <T>(connection: Connection<T>): T[] => connection.edges.map((e) => e.node);

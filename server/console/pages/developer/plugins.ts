@@ -5,7 +5,7 @@ import { formatBytes, formatDateTime, formatDuration } from '../../format.js';
 import { html } from '../../html.js';
 import { effectKindLabel, enumLabel } from '../../labels.js';
 import { page, type ConsoleNavItem, type ConsoleRequest, type ConsoleResult, type ConsoleRoute } from '../../routes.js';
-import { scopeList, seg } from '../common.js';
+import { scopeList, seg, nodes, type Connection } from '../common.js';
 import { outcomeTag } from '../practice/runs.js';
 import { triggerText } from '../practice/plugins.js';
 
@@ -43,9 +43,10 @@ interface Run {
 const reviewTag = (status: string) => tag(enumLabel('PluginVersionStatus', status), REVIEW_COLOUR[status] ?? 'grey');
 
 async function listVersions(req: ConsoleRequest): Promise<ConsoleResult> {
-  const { myPluginVersions, myPluginRuns } = await req.api<{ myPluginVersions: Version[]; myPluginRuns: Run[] }>(
-    '{ myPluginVersions { id name version status submittedAt reviewedAt reviewReason scopes } myPluginRuns(first: 20) { id practiceOdsCode outcome startedAt durationMs effectsApplied error version { name version } } }',
+  const data = await req.api<{ myPluginVersions: Connection<Version>; myPluginRuns: Connection<Run> }>(
+    '{ myPluginVersions(first: 100) { edges { node { id name version status submittedAt reviewedAt reviewReason scopes } } } myPluginRuns(first: 20) { edges { node { id practiceOdsCode outcome startedAt durationMs effectsApplied error version { name version } } } } }',
   );
+  const [myPluginVersions, myPluginRuns] = [nodes(data.myPluginVersions), nodes(data.myPluginRuns)];
   return page(
     'Plugin versions',
     html`${heading('Plugin versions', 'Your company')}
@@ -73,9 +74,9 @@ async function listVersions(req: ConsoleRequest): Promise<ConsoleResult> {
 }
 
 async function versionPage(req: ConsoleRequest): Promise<ConsoleResult> {
-  const { myPluginVersions } = await req.api<{ myPluginVersions: Version[] }>(
-    '{ myPluginVersions { id name version description status submittedAt reviewedAt reviewReason scopes effectKinds triggers bundleBytes bundleSha256 } }',
-  );
+  const myPluginVersions = nodes((await req.api<{ myPluginVersions: Connection<Version> }>(
+    '{ myPluginVersions(first: 100) { edges { node { id name version description status submittedAt reviewedAt reviewReason scopes effectKinds triggers bundleBytes bundleSha256 } } } }',
+  )).myPluginVersions);
   const v = myPluginVersions.find((x) => x.id === req.params.versionId);
   if (!v) return page('Version not found', html`${heading('Version not found')}<p class="nhsuk-body">Your company has no plugin version with this identifier.</p><p class="nhsuk-body"><a class="nhsuk-link" href="${BASE}">Back to plugin versions</a></p>`, { status: 404 });
   return page(

@@ -6,7 +6,7 @@ import { formatDateTime } from '../../format.js';
 import { html, type Html } from '../../html.js';
 import { effectKindLabel, enumLabel, eventTypeLabel } from '../../labels.js';
 import { page, redirect, type ConsoleNavItem, type ConsoleRequest, type ConsoleResult, type ConsoleRoute } from '../../routes.js';
-import { formList, isRefused, problems, scopeCheckboxes, scopeList, seg, type ApiRefusal } from '../common.js';
+import { formList, isRefused, problems, scopeCheckboxes, scopeList, seg, type ApiRefusal, nodes, type Connection } from '../common.js';
 
 const BASE = '/console/practice/plugins';
 const PRACTICE_ROLES = ['PRACTICE_ADMIN', 'CLINICIAN'] as const;
@@ -33,18 +33,20 @@ interface Enabled {
 }
 
 const VERSION_FIELDS = 'id name version description scopes effectKinds triggers status submittedAt supplierId';
-const ENABLED = `practicePlugins { pluginName active scopes changedAt changedBy version { ${VERSION_FIELDS} } }`;
+const ENABLED = `practicePlugins(first: 100) { edges { node { pluginName active scopes changedAt changedBy version { ${VERSION_FIELDS} } } } }`;
 
 const isAdmin = (req: ConsoleRequest) => req.session.role === 'PRACTICE_ADMIN';
 
 async function load(req: ConsoleRequest): Promise<{ enabled: Enabled[]; approved: Version[] }> {
   // Only admins may list approved versions (the API's rule); clinicians see what is switched on.
   if (!isAdmin(req)) {
-    const data = await req.api<{ practicePlugins: Enabled[] }>(`{ ${ENABLED} }`);
-    return { enabled: data.practicePlugins, approved: [] };
+    const data = await req.api<{ practicePlugins: Connection<Enabled> }>(`{ ${ENABLED} }`);
+    return { enabled: nodes(data.practicePlugins), approved: [] };
   }
-  const data = await req.api<{ practicePlugins: Enabled[]; pluginVersions: Version[] }>(`{ ${ENABLED} pluginVersions(status: APPROVED) { ${VERSION_FIELDS} } }`);
-  return { enabled: data.practicePlugins, approved: data.pluginVersions };
+  const data = await req.api<{ practicePlugins: Connection<Enabled>; pluginVersions: Connection<Version> }>(
+    `{ ${ENABLED} pluginVersions(status: APPROVED, first: 100) { edges { node { ${VERSION_FIELDS} } } } }`,
+  );
+  return { enabled: nodes(data.practicePlugins), approved: nodes(data.pluginVersions) };
 }
 
 /** The newest approved version of the same plugin submitted after the one switched on, if any. */

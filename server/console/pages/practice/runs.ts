@@ -5,7 +5,7 @@ import { formatBytes, formatDate, formatDateTime, formatDuration, formatNhsNumbe
 import { html, type Html } from '../../html.js';
 import { effectKindLabel, enumLabel } from '../../labels.js';
 import { page, type ConsoleNavItem, type ConsoleRequest, type ConsoleResult, type ConsoleRoute } from '../../routes.js';
-import { seg } from '../common.js';
+import { seg, nodes, type Connection } from '../common.js';
 
 const BASE = '/console/practice/runs';
 const PRACTICE_ROLES = ['PRACTICE_ADMIN', 'CLINICIAN'] as const;
@@ -53,7 +53,7 @@ function triggerWords(trigger: Run['trigger']): string {
 const proposedList = (value: unknown): Array<Record<string, unknown>> => (Array.isArray(value) ? (value as Array<Record<string, unknown>>) : []);
 
 async function listRuns(req: ConsoleRequest): Promise<ConsoleResult> {
-  const { practicePluginRuns } = await req.api<{ practicePluginRuns: Run[] }>(`query Runs($first: Int) { practicePluginRuns(first: $first) { ${RUN_FIELDS} } }`, { first: RUNS });
+  const practicePluginRuns = nodes((await req.api<{ practicePluginRuns: Connection<Run> }>(`query Runs($first: Int) { practicePluginRuns(first: $first) { edges { node { ${RUN_FIELDS} } } } }`, { first: RUNS })).practicePluginRuns);
   const rows = practicePluginRuns.map((r) => [
     html`<a class="nhsuk-link" href="${BASE}/${seg(r.id)}">${formatDateTime(r.startedAt)}<span class="nhsuk-u-visually-hidden">: ${r.version.name} run</span></a>`,
     html`${r.version.name}<br><span class="nhsuk-body-s">Version ${r.version.version}</span>`,
@@ -82,7 +82,7 @@ function effectItem(effect: Record<string, unknown>): Html {
 
 async function runPage(req: ConsoleRequest): Promise<ConsoleResult> {
   const runId = req.params.runId!;
-  const { practicePluginRuns } = await req.api<{ practicePluginRuns: Run[] }>(`query Runs($first: Int) { practicePluginRuns(first: $first) { ${RUN_FIELDS} } }`, { first: RUNS });
+  const practicePluginRuns = nodes((await req.api<{ practicePluginRuns: Connection<Run> }>(`query Runs($first: Int) { practicePluginRuns(first: $first) { edges { node { ${RUN_FIELDS} } } } }`, { first: RUNS })).practicePluginRuns);
   const run = practicePluginRuns.find((r) => r.id === runId);
   if (!run) {
     return page('Run not found', html`${heading('Run not found')}

@@ -1,5 +1,6 @@
 // Plugin version review: everything NHS England approves (manifest, input query, scopes, effect
 // kinds, limits, triggers, the source and its SHA-256), and the decision with its reason.
+import { nodes, type Connection } from '../common.js';
 import { button, errorFor, errorSummary, form, heading, radios, summaryList, table, tag, textarea, type FieldError } from '../../components.js';
 import { html, type Html } from '../../html.js';
 import { enumName, scopeName, ukDateTime } from '../../names.js';
@@ -29,14 +30,14 @@ interface Version {
 
 const LIST = /* GraphQL */ `
   query Versions($status: PluginVersionStatus) {
-    pluginVersions(status: $status) { id name version supplierId status submittedAt reviewedAt }
+    pluginVersions(status: $status, first: 100) { edges { node { id name version supplierId status submittedAt reviewedAt } } }
   }`;
 
 const ONE = /* GraphQL */ `
   query Versions {
-    pluginVersions {
+    pluginVersions(first: 100) { edges { node {
       id name version description supplierId status submittedAt reviewedAt reviewReason scopes effectKinds limits triggers manifest inputQuery source bundleSha256 bundleBytes
-    }
+    } } }
   }`;
 
 const REVIEW = /* GraphQL */ `
@@ -95,7 +96,7 @@ function versionPage(req: ConsoleRequest, v: Version, values: { decision?: strin
 }
 
 async function findVersion(req: ConsoleRequest): Promise<Version | null> {
-  const { pluginVersions } = await req.api<{ pluginVersions: Version[] }>(ONE);
+  const pluginVersions = nodes((await req.api<{ pluginVersions: Connection<Version> }>(ONE)).pluginVersions);
   return pluginVersions.find((v) => v.id === req.params.versionId) ?? null;
 }
 
@@ -109,7 +110,7 @@ export const routes: ConsoleRoute[] = [
     async handle(req) {
       const status = req.query.get('status');
       const chosen = status && ['SUBMITTED', 'APPROVED', 'REJECTED'].includes(status) ? status : null;
-      const { pluginVersions } = await req.api<{ pluginVersions: Version[] }>(LIST, { status: chosen });
+      const pluginVersions = nodes((await req.api<{ pluginVersions: Connection<Version> }>(LIST, { status: chosen })).pluginVersions);
       const filters = html`<form method="get" action="/console/reviewer/plugins" class="nhsuk-form-group">
         ${radios({
           name: 'status',
