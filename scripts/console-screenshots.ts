@@ -16,7 +16,7 @@ const OUT = resolve(import.meta.dirname, '../docs/console');
 const SHOTS = [
   { person: 'reviewer', path: '/console/reviewer/board', file: 'reviewer.png' },
   { person: 'admin.Z91001', path: '/console/practice/apps', file: 'practice-admin.png' },
-  { person: 'developer', path: '/console', file: 'developer.png' },
+  { person: 'developer', path: '/console/developer/pairings', file: 'developer.png' },
 ] as const;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gpoi-screenshots-'));
