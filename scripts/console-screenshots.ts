@@ -32,7 +32,9 @@ async function gql(person: string, query: string, variables: Record<string, unkn
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   }));
-  return ((await response.json()) as { data: Record<string, unknown> }).data;
+  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+  if (!body.data) throw new Error(`the API refused: ${JSON.stringify(body.errors)}`);
+  return body.data;
 }
 
 // Something on the board: the seeded developer's application, one pairing moved on by the reviewer.
@@ -40,7 +42,7 @@ const applied = (await gql('developer', `mutation { applyAsSupplier(input: { nam
   useCase: "Medication reconciliation for care homes.", requestedScopes: ["patient/Patient.rs", "patient/MedicationStatement.rs"], systems: [EMIS_WEB, TPP_SYSTMONE] }) {
   ... on Supplier { id pairings { id } } } }`)).applyAsSupplier as { id: string; pairings: { id: string }[] };
 await gql('reviewer', `mutation($p: String!) { transitionPairing(pairingId: $p, to: PREREQUISITES_MET, reason: "DSPT and DCB0129 evidence checked",
-  evidence: { dsptStatus: STANDARDS_MET, clinicalSafetyOfficer: "Dr Jo Safety", dcb0129Reference: "DCB0129-2026-1" }) { __typename } }`, { p: applied.pairings[0]!.id });
+  evidence: { dsptStatus: STANDARDS_MET, clinicalSafetyOfficer: "Dr Jo Safety", dcb0129Reference: "DCB0129-2026-1" }) { __typename ... on Error { code message } } }`, { p: applied.pairings[0]!.id });
 
 const server = createServer(app.yoga);
 await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

@@ -74,6 +74,18 @@ for (const backend of await availableBackends()) {
       expect(textOf((await reviewer.get(moved.location!)).html)).not.toContain('moved to Prerequisites met.');
     });
 
+    it('accepts evidence written inline in a query, not only as variables', async () => {
+      const developer = await app.tokenFor('dev.console');
+      const other = await apply(app, developer, { name: 'Inline Evidence Ltd', systems: ['TPP_SYSTMONE'] });
+      const moved = await app.gql<{ transitionPairing: { __typename: string } }>(
+        `mutation { transitionPairing(pairingId: "${other.pairings[0]!.id}", to: PREREQUISITES_MET, reason: "Checked",
+          evidence: { dsptStatus: STANDARDS_MET, clinicalSafetyOfficer: "Dr Jo Safety", dcb0129Reference: "DCB0129-1" }) { __typename } }`,
+        {},
+        await app.tokenFor('reviewer'),
+      );
+      expect(moved.data?.transitionPairing.__typename).toBe('Pairing');
+    });
+
     it('grants and revokes requested scopes, in plain English with the code beside', async () => {
       const supplierPath = `/console/reviewer/suppliers/${supplierId}`;
       const page = await reviewer.get(supplierPath);
