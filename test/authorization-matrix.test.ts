@@ -60,7 +60,7 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
   async function call(query: string, token: string | null, variables: Record<string, unknown> = {}) {
     const requestId = randomUUID();
     const response = await app.gql(query, variables, token, { 'x-request-id': requestId });
-    const hidden = (response.data?.patient as { code?: string } | null | undefined)?.code === 'PATIENT_NOT_FOUND';
+    const hidden = ['patient', 'sendDocument'].some((f) => (response.data?.[f] as { code?: string } | null | undefined)?.code === 'PATIENT_NOT_FOUND');
     const code =
       response.errors?.find((e) => ['FORBIDDEN', 'UNAUTHENTICATED'].includes(e.extensions?.code ?? ''))?.extensions?.code ?? (hidden ? 'FORBIDDEN' : null);
     const audited = await app.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId));
@@ -226,6 +226,11 @@ describe.each(await availableBackends())('authorization matrix (%s)', (backend) 
       enableWebhookEndpoint: { query: 'mutation { enableWebhookEndpoint(endpointId: "none") { __typename } }', allowed: only('developer') },
       redeliverWebhook: { query: 'mutation { redeliverWebhook(deliveryId: "none") { __typename } }', allowed: only('developer') },
       cancelAppointment: { query: 'mutation { cancelAppointment(practiceOdsCode: "Z91001", appointmentId: "none", reason: "x") { __typename } }', allowed: only('developer', 'clinician', 'admin') },
+      // Documents: only apps send (this one holds no document scope); only the practice's own users review.
+      sendDocument: { query: `mutation { sendDocument(input: { nhsNumber: "${sandboxPatient}", title: "x", contentBase64: "eA==" }) { ... on Error { code } } }`, allowed: only() },
+      document: { query: '{ document(practiceOdsCode: "Z91001", documentId: "none") { __typename } }', allowed: only('clinician', 'admin') },
+      fileDocument: { query: 'mutation { fileDocument(practiceOdsCode: "Z91001", documentId: "none") { __typename } }', allowed: only('clinician', 'admin') },
+      rejectDocument: { query: 'mutation { rejectDocument(practiceOdsCode: "Z91001", documentId: "none", reason: "x") { __typename } }', allowed: only('clinician', 'admin') },
     };
     // Every root field of the schema is in the table: a new field must be added here on purpose.
     const rootFields = [...Object.keys(baseSchema.getQueryType()!.getFields()), ...Object.keys(baseSchema.getMutationType()!.getFields())];

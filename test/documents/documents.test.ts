@@ -68,4 +68,35 @@ describe.each(await availableBackends())('send document (%s)', (backend) => {
     const [row] = await db().select().from(documents).where(eq(documents.id, sent.id));
     expect(row).toMatchObject({ status: 'REJECTED', reviewedBy: 'clinician.Z91001' });
   });
+
+  it('pages the queue by status, oldest first; only the practice reads it; an app with the read scope sees filed documents in the record but not their content', async () => {
+    const [reader] = (await enabledApps(app, 1, ['Z91001'], ['patient/Patient.rs', 'patient/DocumentReference.rs'])) as [EnabledApp];
+    const second = await patientAt(app, 'Z91001', 1);
+    const sent: Doc[] = [];
+    for (const title of ['Queue 1', 'Queue 2', 'Queue 3']) sent.push(await send(app, sender.token, { nhsNumber: second, title }));
+    await review(app, clinician, 'Z91001', sent[1]!.id, 'Unreadable scan');
+    type Page = { practice: { documents: { edges: Array<{ node: { id: string; status: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+    const awaiting: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: Page = (await app.gql<Page>(QUEUE, { o: 'Z91001', s: 'AWAITING_REVIEW', first: 1, after }, clinician)).data!;
+      awaiting.push(...page.practice.documents.edges.map((e) => e.node.id));
+      if (!page.practice.documents.pageInfo.hasNextPage) break;
+      after = page.practice.documents.pageInfo.endCursor;
+    }
+    expect(awaiting.filter((id) => sent.some((d) => d.id === id))).toEqual([sent[0]!.id, sent[2]!.id]);
+    const rejected = await app.gql<Page>(QUEUE, { o: 'Z91001', s: 'REJECTED', first: 100 }, clinician);
+    expect(rejected.data!.practice.documents.edges.map((e) => e.node.id)).toContain(sent[1]!.id);
+    expect(rejected.data!.practice.documents.edges.every((e) => e.node.status === 'REJECTED')).toBe(true);
+    const bySender = await app.gql(QUEUE, { o: 'Z91001' }, sender.token);
+    expect(bySender.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    await review(app, clinician, 'Z91001', sent[0]!.id);
+    const record = await app.gql<{ patient: { documents: Doc[] } }>(RECORD, { n: second }, reader.token);
+    expect(record.data!.patient.documents.map((d) => d.id)).toEqual([sent[0]!.id]);
+    const content = await app.gql(`query($n: String!) { patient(nhsNumber: $n) { ... on Patient { documents { id contentBase64 } } } }`, { n: second }, reader.token);
+    expect(content.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const refused = await db().select().from(auditEvents).where(and(eq(auditEvents.appId, reader.appId), eq(auditEvents.operation, 'READ_DOCUMENT_CONTENT'), eq(auditEvents.outcome, 'REFUSED')));
+    expect(refused.map((a) => a.nhsNumber)).toContain(second);
+  });
 });

@@ -122,7 +122,8 @@ export async function sendDocument(ctx: DocumentContext, request: SendRequest): 
       title: request.title,
       contentType: content.contentType,
       sha256: content.sha256,
-      content: content.bytes,
+      sizeBytes: content.bytes.length,
+      contentBase64: request.contentBase64,
     });
     await commit(tx, ctx, audit, 'document.received', doc);
     return doc;

@@ -4,7 +4,7 @@ import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { maySendFor } from '../document-rules.js';
 import { DOCUMENT_CONTENT_TYPES, MIME_TYPES } from '../../domain/documents/content.js';
-import { documentAt, documentContent, documentPage, filedDocuments } from '../../domain/documents/repository.js';
+import { documentAt, documentContentBase64, documentPage, filedDocuments } from '../../domain/documents/repository.js';
 import { DOCUMENT_STATUSES, type SentDocument } from '../../domain/documents/rules.js';
 import { DocumentRefused, mayReadDocument, reviewDocument, sendDocument, type DocumentContext } from '../../domain/documents/service.js';
 import { normaliseOdsCode } from '../../domain/identifiers.js';
@@ -40,7 +40,7 @@ export const DocumentType = builder.objectRef<SentDocument>('Document').implemen
     contentBase64: t.string({
       nullable: true,
       description: "The document's bytes, base64. For the users of the document's practice only.",
-      resolve: async (d, _, ctx) => (await documentContent(ctx.db, d.id))?.toString('base64') ?? null,
+      resolve: (d, _, ctx) => documentContentBase64(ctx.db, d.id),
     }),
   }),
 });
