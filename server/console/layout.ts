@@ -67,7 +67,7 @@ function breadcrumbTrail(items: Breadcrumb[] | undefined): Html | null {
     <ol class="nhsuk-breadcrumb__list">
       ${items.map((b) => html`<li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${b.href}">${b.text}</a></li>`)}
     </ol>
-    <p class="nhsuk-breadcrumb__back"><a class="nhsuk-breadcrumb__backlink" href="${back.href}"><span class="nhsuk-u-visually-hidden">Back to&nbsp;</span>${back.text}</a></p>
+    <a class="nhsuk-back-link" href="${back.href}"><span class="nhsuk-u-visually-hidden">Back to </span>${back.text}</a>
   </nav>`;
 }
 

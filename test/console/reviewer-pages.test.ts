@@ -74,10 +74,23 @@ for (const backend of await availableBackends()) {
       expect(textOf((await reviewer.get(moved.location!)).html)).not.toContain('moved to Prerequisites met.');
     });
 
+    it('accepts evidence written inline in a query, not only as variables', async () => {
+      const developer = await addPerson(app, 'dev.inline', 'SUPPLIER_DEVELOPER');
+      const other = await apply(app, developer, { name: 'Inline Evidence Ltd', systems: ['TPP_SYSTMONE'] });
+      const moved = await app.gql<{ transitionPairing: { __typename: string } }>(
+        `mutation { transitionPairing(pairingId: "${other.pairings[0]!.id}", to: PREREQUISITES_MET, reason: "Checked",
+          evidence: { dsptStatus: STANDARDS_MET, clinicalSafetyOfficer: "Dr Jo Safety", dcb0129Reference: "DCB0129-1" }) { __typename } }`,
+        {},
+        await app.tokenFor('reviewer'),
+      );
+      expect(moved.data?.transitionPairing.__typename).toBe('Pairing');
+    });
+
     it('grants and revokes requested scopes, in plain English with the code beside', async () => {
       const supplierPath = `/console/reviewer/suppliers/${supplierId}`;
       const page = await reviewer.get(supplierPath);
-      expect(textOf(page.html)).toContain('Read allergies and adverse reactions. patient/AllergyIntolerance.rs Requested, not granted');
+      expect(textOf(page.html)).toContain('Read and search allergies patient/AllergyIntolerance.rs Requested, not granted');
+      expect(textOf(page.html)).toMatch(/Recorded at: \d+ \w+ \d{4} at \d\d:\d\d/);
       const granted = await reviewer.post(`${supplierPath}/scopes`, { _csrf: csrfOf(page.html), action: 'grant', scopes: ['patient/Patient.rs', 'patient/AllergyIntolerance.rs'] });
       expect(granted.status).toBe(303);
       const after = await reviewer.get(supplierPath);

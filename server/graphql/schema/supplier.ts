@@ -172,8 +172,10 @@ builder.mutationField('transitionPairing', (t) =>
       reason: t.arg.string({ required: true }),
       evidence: t.arg({ type: EvidenceInput, required: false }),
     },
+    // Spread: an input object written inline in the query arrives without a prototype, which the
+    // database layer cannot store (variables arrive as plain objects).
     resolve: async (_, a, ctx) => {
-      const outcome = await transitionPairing(ctx.db, actionContext(ctx), { pairingId: a.pairingId, to: a.to, reason: a.reason, evidence: a.evidence ?? null }, ctx.env.MAX_LIVE_SUPPLIERS);
+      const outcome = await transitionPairing(ctx.db, actionContext(ctx), { pairingId: a.pairingId, to: a.to, reason: a.reason, evidence: a.evidence ? { ...a.evidence } : null }, ctx.env.MAX_LIVE_SUPPLIERS);
       return isRefusal(outcome) ? fromRefusal(outcome) : outcome;
     },
   }),
