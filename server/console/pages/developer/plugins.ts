@@ -44,7 +44,7 @@ const reviewTag = (status: string) => tag(enumLabel('PluginVersionStatus', statu
 
 async function listVersions(req: ConsoleRequest): Promise<ConsoleResult> {
   const data = await req.api<{ myPluginVersions: Connection<Version>; myPluginRuns: Connection<Run> }>(
-    '{ myPluginVersions(first: 100) { edges { node { id name version status submittedAt reviewedAt reviewReason scopes } } } myPluginRuns(first: 20) { edges { node { id practiceOdsCode outcome startedAt durationMs effectsApplied error version { name version } } } } }',
+    '{ myPluginVersions(first: 50) { edges { node { id name version status submittedAt reviewedAt reviewReason scopes } } } myPluginRuns(first: 20) { edges { node { id practiceOdsCode outcome startedAt durationMs effectsApplied error version { name version } } } } }',
   );
   const [myPluginVersions, myPluginRuns] = [nodes(data.myPluginVersions), nodes(data.myPluginRuns)];
   return page(

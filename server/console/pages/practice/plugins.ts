@@ -33,7 +33,7 @@ interface Enabled {
 }
 
 const VERSION_FIELDS = 'id name version description scopes effectKinds triggers status submittedAt supplierId';
-const ENABLED = `practicePlugins(first: 100) { edges { node { pluginName active scopes changedAt changedBy version { ${VERSION_FIELDS} } } } }`;
+const ENABLED = `practicePlugins(first: 50) { edges { node { pluginName active scopes changedAt changedBy version { ${VERSION_FIELDS} } } } }`;
 
 const isAdmin = (req: ConsoleRequest) => req.session.role === 'PRACTICE_ADMIN';
 
@@ -44,7 +44,7 @@ async function load(req: ConsoleRequest): Promise<{ enabled: Enabled[]; approved
     return { enabled: nodes(data.practicePlugins), approved: [] };
   }
   const data = await req.api<{ practicePlugins: Connection<Enabled>; pluginVersions: Connection<Version> }>(
-    `{ ${ENABLED} pluginVersions(status: APPROVED, first: 100) { edges { node { ${VERSION_FIELDS} } } } }`,
+    `{ ${ENABLED} pluginVersions(status: APPROVED, first: 50) { edges { node { ${VERSION_FIELDS} } } } }`,
   );
   return { enabled: nodes(data.practicePlugins), approved: nodes(data.pluginVersions) };
 }

@@ -30,7 +30,7 @@ interface Version {
 
 const LIST = /* GraphQL */ `
   query Versions($status: PluginVersionStatus) {
-    pluginVersions(status: $status, first: 100) { edges { node { id name version supplierId status submittedAt reviewedAt } } }
+    pluginVersions(status: $status, first: 50) { edges { node { id name version supplierId status submittedAt reviewedAt } } }
   }`;
 
 const ONE = /* GraphQL */ `
