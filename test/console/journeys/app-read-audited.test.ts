@@ -2,31 +2,19 @@
 // admin enables the app → the app reads a record through the API → the practice admin sees that
 // read in the practice's audit trail. Browser journeys run on PGlite only (the console's HTTP
 // tests cover both back ends); the browser is the slow part, not the database.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addPerson, apply } from '../../support/governance.js';
 import { patientAt } from '../../support/booking.js';
 import { appKey, signAssertion, tokenForm } from '../../support/supplier-app.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
-import { describeInBrowser, signIn, signOut, startJourney, type Journey } from '../support/browser.js';
+import { describeInBrowser, signIn, signOut, journeyEstate } from '../support/browser.js';
 
 const SCOPES = ['patient/Patient.rs', 'patient/AllergyIntolerance.rs'];
 
 describeInBrowser('journey: an app approved in the console reads a record, and the practice sees it (pglite)', () => {
-  let app: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let journey: Journey;
-  beforeAll(async () => {
-    app = await startTestApp('pglite', { patients: 10 });
-    server = await app.listen();
-    journey = await startJourney('app-read-audited');
-  });
-  afterAll(async () => {
-    await journey?.close();
-    await server?.close();
-    await app?.close();
-  });
+  const estate = journeyEstate('app-read-audited');
 
   it('reviewer → practice admin → app → practice audit', { timeout: 300_000 }, async () => {
+    const { app, url, journey } = estate;
     // The supplier applies and registers an app through the API, as its developer would.
     const developer = await addPerson(app, 'dev.journey', 'SUPPLIER_DEVELOPER');
     const applied = await apply(app, developer, { name: 'Journey Health Ltd', systems: ['EMIS_WEB'], requestedScopes: [...SCOPES, 'system/Slot.rs'] });
@@ -40,7 +28,7 @@ describeInBrowser('journey: an app approved in the console reads a record, and t
 
     // The reviewer moves the pairing to live and grants the scopes, in the browser.
     const page = await journey.newPage();
-    await signIn(journey, page, server.url, 'reviewer', '/console/reviewer/board');
+    await signIn(journey, page, url, 'reviewer', '/console/reviewer/board');
     await journey.check(page, 'pipeline-board');
     expect(await page.getByTestId('live-count').innerText()).toContain('0 of 20 live suppliers');
     await page.getByRole('link', { name: /Journey Health Ltd/ }).click();
@@ -68,12 +56,12 @@ describeInBrowser('journey: an app approved in the console reads a record, and t
     await page.getByRole('button', { name: 'Grant selected scopes' }).click();
     expect(await page.locator('.console-flash').innerText()).toContain('Granted');
     await journey.check(page, 'scopes-granted');
-    await page.goto(`${server.url}/console/reviewer/board`);
+    await page.goto(`${url}/console/reviewer/board`);
     expect(await page.getByTestId('live-count').innerText()).toContain('1 of 20 live suppliers');
     await signOut(page);
 
     // The practice admin switches the app on with the granted permissions.
-    await signIn(journey, page, server.url, 'admin.Z91001', '/console/practice/apps');
+    await signIn(journey, page, url, 'admin.Z91001', '/console/practice/apps');
     await journey.check(page, 'practice-apps');
     await page.getByRole('link', { name: 'Journey Reader' }).click();
     for (const scope of SCOPES) await page.locator(`input[name="scopes"][value="${scope}"]`).check();
@@ -82,10 +70,10 @@ describeInBrowser('journey: an app approved in the console reads a record, and t
 
     // The app reads a patient's allergies through the API with its own token.
     const assertion = await signAssertion(clientId, key, `${app.env.publicUrl}/oauth2/token`);
-    const tokenResponse = await fetch(`${server.url}/oauth2/token`, { method: 'POST', body: tokenForm(assertion) });
+    const tokenResponse = await fetch(`${url}/oauth2/token`, { method: 'POST', body: tokenForm(assertion) });
     const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
     const nhsNumber = await patientAt(app, 'Z91001');
-    const read = await fetch(`${server.url}/graphql`, {
+    const read = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: 'query($n: String!) { patient(nhsNumber: $n) { __typename ... on Patient { allergies { status } } } }', variables: { n: nhsNumber } }),
@@ -94,7 +82,7 @@ describeInBrowser('journey: an app approved in the console reads a record, and t
     expect(body.data?.patient.__typename).toBe('Patient');
 
     // The practice admin finds that read in the practice's audit trail.
-    await page.goto(`${server.url}/console/practice/audit?supplierId=${encodeURIComponent(applied.id)}`);
+    await page.goto(`${url}/console/practice/audit?supplierId=${encodeURIComponent(applied.id)}`);
     await journey.check(page, 'practice-audit');
     const spaced = `${nhsNumber.slice(0, 3)} ${nhsNumber.slice(3, 6)} ${nhsNumber.slice(6)}`;
     expect(await page.locator('main').innerText()).toContain(spaced);

@@ -1,35 +1,23 @@
 // Journey in a real browser: an app sends a document into a patient's record → a clinician opens
 // the practice's review queue, reads it inline and files it → the record shows it filed by them.
 // PGlite only (the browser is the slow part; the console's HTTP tests run on both back ends).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DOCUMENT_SCOPES, PDF, RECORD, send } from '../../documents/support.js';
 import { enabledApps, patientAt } from '../../support/booking.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
-import { describeInBrowser, signIn, startJourney, type Journey } from '../support/browser.js';
+import { describeInBrowser, signIn, journeyEstate } from '../support/browser.js';
 
 describeInBrowser('journey: a clinician files a received document (pglite)', () => {
-  let app: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let journey: Journey;
-  beforeAll(async () => {
-    app = await startTestApp('pglite', { patients: 10 });
-    server = await app.listen();
-    journey = await startJourney('document-filed');
-  });
-  afterAll(async () => {
-    await journey?.close();
-    await server?.close();
-    await app?.close();
-  });
+  const estate = journeyEstate('document-filed');
 
   it('app sends → clinician reads it in the queue and files it', { timeout: 300_000 }, async () => {
+    const { app, url, journey } = estate;
     const [sender] = await enabledApps(app, 1, ['Z91001'], DOCUMENT_SCOPES);
     const nhsNumber = await patientAt(app, 'Z91001');
     const sent = await send(app, sender!.token, { nhsNumber, title: 'Discharge summary from Riverside Hospital', content: PDF });
     expect(sent.__typename).toBe('Document');
 
     const page = await journey.newPage();
-    await signIn(journey, page, server.url, 'clinician.Z91001', '/console/practice/documents');
+    await signIn(journey, page, url, 'clinician.Z91001', '/console/practice/documents');
     await journey.check(page, 'review-queue');
     await page.getByRole('link', { name: /Discharge summary from Riverside Hospital/ }).first().click();
     await journey.check(page, 'document');

@@ -1,34 +1,22 @@
 // Journey in a real browser: a reviewer approves a plugin version → a practice admin switches it
 // on with their consent → a manual run shows in the practice's run list. PGlite only (the browser
 // is the slow part; the console's HTTP tests run on both back ends).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { examplePlugin, pluginSupplier, publish } from '../../plugins/support.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
-import { describeInBrowser, signIn, signOut, startJourney, type Journey } from '../support/browser.js';
+import { describeInBrowser, signIn, signOut, journeyEstate } from '../support/browser.js';
 
 describeInBrowser('journey: a plugin approved in the console runs at a practice (pglite)', () => {
-  let app: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let journey: Journey;
-  beforeAll(async () => {
-    app = await startTestApp('pglite', { patients: 10 });
-    server = await app.listen();
-    journey = await startJourney('plugin-run');
-  });
-  afterAll(async () => {
-    await journey?.close();
-    await server?.close();
-    await app?.close();
-  });
+  const estate = journeyEstate('plugin-run');
 
   it('reviewer approves → practice admin switches on → a manual run is listed', { timeout: 300_000 }, async () => {
+    const { app, url, journey } = estate;
     const people = await pluginSupplier(app);
     const { manifest, bundle } = examplePlugin('medication-review');
     const published = await publish(app, people.developer, manifest, bundle);
     expect(published.__typename).toBe('PluginVersion');
 
     const page = await journey.newPage();
-    await signIn(journey, page, server.url, 'reviewer', '/console/reviewer/plugins?status=SUBMITTED');
+    await signIn(journey, page, url, 'reviewer', '/console/reviewer/plugins?status=SUBMITTED');
     await journey.check(page, 'plugins-waiting');
     await page.getByRole('link', { name: 'medication-review' }).click();
     await journey.check(page, 'plugin-version');
@@ -40,18 +28,18 @@ describeInBrowser('journey: a plugin approved in the console runs at a practice 
     await journey.check(page, 'plugin-approved');
     await signOut(page);
 
-    await signIn(journey, page, server.url, 'admin.Z91001', '/console/practice/plugins');
+    await signIn(journey, page, url, 'admin.Z91001', '/console/practice/plugins');
     await journey.check(page, 'practice-plugins');
     await page.locator('#available-plugins').getByRole('link', { name: 'medication-review' }).click();
     await journey.check(page, 'practice-plugin-version');
     for (const scope of manifest.scopes as string[]) await page.locator(`input[name="scopes"][value="${scope}"]`).check();
     await page.getByRole('button', { name: 'Switch on with these permissions' }).click();
     await journey.check(page, 'plugin-switched-on');
-    await page.goto(`${server.url}/console/practice/plugins`);
+    await page.goto(`${url}/console/practice/plugins`);
     await page.getByRole('button', { name: 'Run now medication-review' }).click();
     await journey.check(page, 'plugin-ran');
 
-    await page.goto(`${server.url}/console/practice/runs`);
+    await page.goto(`${url}/console/practice/runs`);
     await journey.check(page, 'plugin-runs');
     const runs = await page.locator('#plugin-runs').innerText();
     expect(runs).toContain('medication-review');

@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
@@ -122,4 +123,28 @@ export async function signIn(journey: Journey, page: Page, baseUrl: string, pers
 export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL((url) => url.pathname.startsWith('/console/sign-in'));
+}
+
+/** What one journey file runs against: a PGlite app with sandbox data served on loopback, and its browser. */
+export interface JourneyEstate {
+  app: TestApp;
+  url: string;
+  journey: Journey;
+}
+
+/** Starts the journey's estate before the file's tests and closes it after them. */
+export function journeyEstate(name: string): JourneyEstate {
+  const estate = {} as JourneyEstate & { server: { url: string; close(): Promise<void> } };
+  beforeAll(async () => {
+    estate.app = await startTestApp('pglite', { patients: 10 });
+    estate.server = await estate.app.listen();
+    estate.url = estate.server.url;
+    estate.journey = await startJourney(name);
+  });
+  afterAll(async () => {
+    await estate.journey?.close();
+    await estate.server?.close();
+    await estate.app?.close();
+  });
+  return estate;
 }
