@@ -24,11 +24,21 @@ export interface PageFrame {
   currentPath?: string;
 }
 
+/** The person's name, with their role and practice unless the name already says them. */
+function whoIsSignedIn(session: ConsoleSession): string {
+  const role = roleName(session.role);
+  const facts = [
+    session.name.toLowerCase().includes(role.toLowerCase()) ? null : role,
+    session.practiceOds && !session.name.includes(session.practiceOds) ? session.practiceOds : null,
+  ].filter((f): f is string => f !== null);
+  return facts.length ? `${session.name} (${facts.join(', ')})` : session.name;
+}
+
 function header(session: ConsoleSession | null): Html {
   const account = session
     ? html`<nav class="nhsuk-header__account" aria-label="Account">
         <ul class="nhsuk-header__account-list">
-          <li class="nhsuk-header__account-item" data-testid="signed-in-person">${session.name} (${roleName(session.role)}${session.practiceOds ? `, ${session.practiceOds}` : ''})</li>
+          <li class="nhsuk-header__account-item" data-testid="signed-in-person">${whoIsSignedIn(session)}</li>
           <li class="nhsuk-header__account-item">
             <form class="nhsuk-header__account-form" action="/console/sign-out" method="post" novalidate>
               <input type="hidden" name="_csrf" value="${session.csrfToken}">
