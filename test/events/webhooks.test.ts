@@ -161,6 +161,8 @@ describe.each(await availableBackends())('webhooks (%s)', (backend) => {
     }
     expect(isPrivateAddress('93.184.215.14')).toBe(false);
     // The attack for real: a stored endpoint pointing at a loopback receiver is never reached.
+    // The app's own (development) sender stops first, so only the strict sender can claim the delivery.
+    await app.events.webhooks.stop();
     hook.hits.length = 0;
     const [endpoint] = await app.database.db
       .insert(webhookEndpoints)
@@ -170,7 +172,6 @@ describe.each(await availableBackends())('webhooks (%s)', (backend) => {
     const strict = createWebhookSender({ db: app.database.db, audit: { record: async () => {}, close: async () => {} }, development: false, timeoutMs: 2000, maxAttempts: 5, retryBaseMs: 10, disableAfterFailures: 50, pollMs: 50 });
     await app.database.db.update(webhookEndpoints).set({ status: 'DISABLED' }).where(eq(webhookEndpoints.appId, appId));
     await app.database.db.update(webhookEndpoints).set({ status: 'ACTIVE' }).where(eq(webhookEndpoints.id, endpoint!.id));
-    await app.events.webhooks.stop(); // only the strict sender runs now
     await strict.runOnce();
     const [after] = await app.database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery!.id));
     expect(after!.lastError).toMatch(/private address/);
