@@ -39,6 +39,10 @@ export const EVENT_TYPE_LABELS: Readonly<Record<string, string>> = {
 /** Plugin effect kind → what a plugin proposing it may change. */
 export const EFFECT_KIND_LABELS: Readonly<Record<string, string>> = {
   'practice-task.create': "Add tasks to the practice's worklist",
+  'appointment.book': "Book appointments for the practice's patients",
+  'appointment.cancel': "Cancel the practice's future appointments, with a reason",
+  'document.send': "Send documents to the practice's review queue",
+  log: "Write lines to the practice's audit trail",
 };
 
 /** GraphQL enum name → value → plain English. */
@@ -66,11 +70,18 @@ export const ENUM_LABELS: Readonly<Record<string, Readonly<Record<string, string
     MEDICATIONS: 'Medicines',
     PROBLEMS: 'Problems',
     READ_APPOINTMENTS: 'Read appointments',
+    READ_LOCATION: 'Look up a location',
+    READ_ORGANISATION: 'Look up an organisation',
+    READ_PRACTITIONER: 'Look up a practitioner',
     REFERRALS: 'Referrals',
     SLOT_SEARCH: 'Search free slots',
     UNCATEGORISED: 'Other observations',
   },
-  CapabilitySource: { PUBLISHED: 'Published by GP Connect', SANDBOX_ASSUMPTION: 'Assumed for the sandbox' },
+  CapabilitySource: {
+    PROVIDER_CAPABILITY_STATEMENT: "Declared by the practice's clinical system",
+    PUBLISHED: 'Published by GP Connect',
+    SANDBOX_ASSUMPTION: 'Assumed for the sandbox',
+  },
   ClinicalSystemId: { CEGEDIM_VISION: 'Cegedim Vision', EMIS_WEB: 'EMIS Web', MICROTEST_EVOLUTION: 'Microtest Evolution', TPP_SYSTMONE: 'TPP SystmOne' },
   DocumentContentType: { PDF: 'PDF document', PLAIN_TEXT: 'Plain text' },
   DocumentStatus: { AWAITING_REVIEW: 'Waiting for review', FILED: "Filed in the patient's record", REJECTED: 'Rejected' },
