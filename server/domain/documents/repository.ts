@@ -50,20 +50,11 @@ function toDocument(row: Omit<Row, 'content'>): SentDocument {
   };
 }
 
-export interface NewDocument {
-  id: string;
-  practiceOds: string;
-  nhsNumber: string;
-  senderAppId: string | null;
-  supplierId: string | null;
-  sentBy: string;
-  title: string;
-  contentType: DocumentContentType;
-  sha256: string;
-  sizeBytes: number;
+/** A document as it is first stored: what it was sent with, before any review. */
+export type NewDocument = Omit<SentDocument, 'status' | 'rejectionReason' | 'reviewedBy' | 'reviewedByName' | 'reviewedAt' | 'sentAt'> & {
   /** Checked strict base64 of the bytes: the database decodes it (a bytea parameter is slow to pass to PGlite). */
   contentBase64: string;
-}
+};
 
 export async function insertDocument(tx: DbOrTx, { contentBase64, ...doc }: NewDocument): Promise<SentDocument> {
   const [row] = await tx
