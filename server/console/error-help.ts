@@ -1,9 +1,38 @@
-// What a person can do about each refusal the API gives: the console shows the API's own message
-// (why) and this line (what would make it allowed) in the error summary. Keyed by ErrorCode; a
-// test fails when the schema gains a code without a line here.
+// What a person can do about each refusal: the console shows the API's own message (why) and this
+// line (what would make it allowed) in a form's error summary and on every error page. The one
+// table for both; keyed by ErrorCode and by the codes below. A test fails when the schema gains a
+// code without a line here.
 import { enumLabel } from './labels.js';
 
+/** Codes outside the schema's ErrorCode: the API's request-level refusals and the console's own error pages. */
+export const CONSOLE_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+  'CSRF_REFUSED',
+  'ROLE_REFUSED',
+  'METHOD_NOT_ALLOWED',
+  'OIDC_NOT_CONFIGURED',
+  'SIGN_IN_EXPIRED',
+  'SIGN_IN_REFUSED',
+] as const;
+
 export const ERROR_REMEDIES: Readonly<Record<string, string>> = {
+  // Request-level and console codes.
+  UNAUTHENTICATED: 'Your sign-in has ended. Sign in again to carry on.',
+  FORBIDDEN: 'Your role or organisation may not do this. Ask someone with the right role (for example an NHS England reviewer or your practice admin) to do it.',
+  BAD_USER_INPUT: 'Correct the answers and send the form again.',
+  RATE_LIMITED: 'Too many requests in a short time: wait a few seconds and try again.',
+  INTERNAL_SERVER_ERROR: 'Try again; if it keeps happening, tell the service desk the code shown.',
+  CSRF_REFUSED: 'The form was not one this console gave you in this sign-in, or it was sent twice after you signed out. Open the page again and send the form from there.',
+  ROLE_REFUSED: 'This page belongs to another role. Use the links in the header for your own work.',
+  METHOD_NOT_ALLOWED: 'Open the page from a link, or send its form.',
+  OIDC_NOT_CONFIGURED: 'The server needs a client at the sign-in provider; tell whoever runs this server.',
+  SIGN_IN_EXPIRED: 'Start the sign-in again from the sign-in page.',
+  SIGN_IN_REFUSED: 'Start the sign-in again from the sign-in page; if it keeps happening, tell whoever runs the sign-in provider.',
+  // ErrorCode values of the schema.
   ALREADY_APPLIED: 'Each developer applies once. Change your existing application through NHS England.',
   ALREADY_REVIEWED: 'A version is reviewed once. Ask the supplier to submit a new version.',
   APPOINTMENT_NOT_FOUND: 'Check the appointment reference and the practice.',
@@ -25,7 +54,7 @@ export const ERROR_REMEDIES: Readonly<Record<string, string>> = {
   INVALID_SCOPE: 'Choose only permissions from the list.',
   INVALID_TRANSITION: 'Choose one of the stages this pairing can move to.',
   INVALID_WEBHOOK_URL: 'Use an https address on the public internet.',
-  LIVE_CAP_REACHED: 'Another supplier must leave the live stage (suspended or revoked) before this one can go live.',
+  LIVE_CAP_REACHED: 'Another supplier must leave the live stage (suspended or revoked) before this one can go live, or the cap (MAX_LIVE_SUPPLIERS) be raised.',
   NAME_TAKEN: 'Choose another name.',
   NOT_A_SUPPLIER: 'Apply as a supplier first.',
   NOT_BOOKABLE: 'Choose a slot your organisation type and delivery channel may book.',
@@ -52,6 +81,11 @@ export const ERROR_REMEDIES: Readonly<Record<string, string>> = {
   VERSION_EXISTS: 'Give the new version a higher version number.',
   VERSION_NOT_APPROVED: 'Wait until NHS England approves the version.',
 };
+
+/** What would make it allowed; a general line for a code the table does not know. */
+export function whatWouldHelp(code: string): string {
+  return ERROR_REMEDIES[code] ?? 'Check the details and try again; if it keeps happening, tell the service desk the code shown.';
+}
 
 /** The error summary's lines for a typed refusal: what it is, the API's message, and what to do. */
 export function describeRefusal(code: string, message: string): { title: string; why: string; remedy: string | null } {

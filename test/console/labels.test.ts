@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EFFECT_KINDS } from '@gp-open-integration/sdk/manifest';
 import { EFFECT_KIND_LABELS, ENUM_LABELS, EVENT_TYPE_LABELS, SCOPE_LABELS, enumLabel, scopeLabel } from '../../server/console/labels.js';
 import { renderLabelsMarkdown, spliceLabels } from '../../server/console/labels-markdown.js';
-import { ERROR_REMEDIES, describeRefusal } from '../../server/console/error-help.js';
+import { CONSOLE_ERROR_CODES, ERROR_REMEDIES, describeRefusal, whatWouldHelp } from '../../server/console/error-help.js';
 import { EVENT_TYPES } from '../../server/domain/events/catalogue.js';
 import { SCOPES } from '../../server/domain/scopes.js';
 import { baseSchema } from '../../server/graphql/schema.js';
@@ -55,10 +55,17 @@ describe('plain-English names', () => {
 });
 
 describe('what to do about a refusal', () => {
-  it('is written for every error code of the schema', () => {
+  it('is written for every error code of the schema and of the console, and for no other', () => {
     const codes = baseSchema.getType('ErrorCode');
-    const missing = isEnumType(codes) ? codes.getValues().map((v) => v.name).filter((code) => !ERROR_REMEDIES[code]) : ['ErrorCode is not an enum'];
-    expect(missing).toEqual([]);
+    const schemaCodes = isEnumType(codes) ? codes.getValues().map((v) => v.name) : ['ErrorCode is not an enum'];
+    const expected = [...schemaCodes, ...CONSOLE_ERROR_CODES];
+    expect(expected.filter((code) => !ERROR_REMEDIES[code]?.trim())).toEqual([]);
+    expect(Object.keys(ERROR_REMEDIES).filter((code) => !expected.includes(code))).toEqual([]);
+  });
+
+  it('is the same line on an error page as in the error summary of a form', () => {
+    expect(whatWouldHelp('SCOPE_NOT_GRANTED')).toBe(describeRefusal('SCOPE_NOT_GRANTED', '').remedy);
+    expect(whatWouldHelp('CSRF_REFUSED')).toContain('Open the page again');
   });
 
   it('pairs the plain-English title, the reason from the API and the remedy', () => {
