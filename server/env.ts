@@ -50,8 +50,8 @@ const EnvSchema = z.object({
   MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
   /**
-   * Body cap for requests that carry a bearer token, so a 5 MB document (about 7 MB as base64) fits;
-   * requests without one keep MAX_BODY_BYTES.
+   * Body cap for requests whose bearer token verifies, so a 5 MB document (about 7 MB as base64)
+   * fits; requests without one, or with one that does not verify, keep MAX_BODY_BYTES.
    */
   MAX_AUTHENTICATED_BODY_BYTES: z.coerce.number().int().min(1024).default(7_400_000),
   /** Our ASID (Accredited System ID) on Spine, sent as Ssp-From; GP Connect practices need it. */

@@ -116,6 +116,19 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   auditIntegrity.startCheckpointing(env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000);
   const events = createEventRuntime({ env, database, audit: auditWriter, handlers: eventHandlers });
 
+  // Who the caller is, worked out once per request: the body cap asks before reading the body (the
+  // larger cap is for verified callers only), the context after. A refusal is the context's to give.
+  const actors = new WeakMap<Request, Promise<Actor>>();
+  const actorOf = (request: Request): Promise<Actor> => {
+    let actor = actors.get(request);
+    if (!actor) {
+      const authorization = request.headers.get('authorization');
+      actor = (async () => pluginRunTokens.actorFor(authorization) ?? (await verifier.actorFor(authorization)))();
+      actors.set(request, actor);
+    }
+    return actor;
+  };
+
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -126,7 +139,11 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     cors: corsPolicy(env.CORS_ORIGINS),
     logging: env.LOG_LEVEL === 'silent' ? false : env.LOG_LEVEL,
     plugins: [
-      bodyLimitPlugin(env.MAX_BODY_BYTES, env.MAX_AUTHENTICATED_BODY_BYTES),
+      bodyLimitPlugin({
+        anonymousMaxBytes: env.MAX_BODY_BYTES,
+        authenticatedMaxBytes: env.MAX_AUTHENTICATED_BODY_BYTES,
+        isVerified: (request) => actorOf(request).then((actor) => actor.kind !== 'ANONYMOUS', () => false),
+      }),
       guardedRoute(routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer })),
       guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter, anonymous, meter: anonymousMeter(rateLimitStore, budgets.ANONYMOUS) })),
       guardedRoute(checkpointRoutePlugin(auditIntegrity)),
@@ -146,8 +163,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     context: async ({ request }) => {
       let actor: Actor;
       try {
-        const authorization = request.headers.get('authorization');
-        actor = pluginRunTokens.actorFor(authorization) ?? (await verifier.actorFor(authorization));
+        actor = await actorOf(request);
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
         throw new GraphQLError(error.message, {

@@ -9,22 +9,36 @@ const tooLarge = (maxBytes: number) =>
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
 
+export interface BodyCaps {
+  /** For every request whose caller is not (yet) known. */
+  anonymousMaxBytes: number;
+  /** For requests whose bearer token verifies: documents are sent base64 in the body. */
+  authenticatedMaxBytes: number;
+  /** Whether the request's caller is verified. Asked before the body is read, and only when it may be larger than the anonymous cap. */
+  isVerified(request: Request): Promise<boolean>;
+}
+
 /**
- * `authenticatedMaxBytes` applies to requests presenting a bearer token (documents are sent base64
- * in the body). The token is verified later; an unverified one only buys the larger cap, which is
- * why that cap stays a small multiple of the largest document.
+ * The larger cap applies only once the token has verified: a forged or malformed bearer header
+ * buys nothing, so an unauthenticated caller can never make the server hold more than the
+ * anonymous cap.
  */
-export function bodyLimitPlugin(defaultMaxBytes: number, authenticatedMaxBytes = defaultMaxBytes): Plugin {
-  const capFor = (request: Request) => (/^bearer\s/i.test(request.headers.get('authorization') ?? '') ? Math.max(defaultMaxBytes, authenticatedMaxBytes) : defaultMaxBytes);
+export function bodyLimitPlugin(caps: BodyCaps): Plugin {
+  const small = caps.anonymousMaxBytes;
+  const large = Math.max(small, caps.authenticatedMaxBytes);
+  const hasBearer = (request: Request) => /^bearer\s/i.test(request.headers.get('authorization') ?? '');
+  const capFor = async (request: Request) => (large > small && hasBearer(request) && (await caps.isVerified(request)) ? large : small);
   return {
-    onRequest({ request, endResponse }) {
-      const maxBytes = capFor(request);
-      if (Number(request.headers.get('content-length') ?? '0') > maxBytes) endResponse(tooLarge(maxBytes));
+    async onRequest({ request, endResponse }) {
+      const declared = Number(request.headers.get('content-length') ?? '0');
+      if (declared <= small) return;
+      const maxBytes = await capFor(request);
+      if (declared > maxBytes) endResponse(tooLarge(maxBytes));
     },
     onRequestParse({ request, requestParser, setRequestParser }) {
       if (!requestParser || !request.body) return;
-      const maxBytes = capFor(request);
       setRequestParser(async (incoming) => {
+        const maxBytes = await capFor(request);
         const body = await readAtMost(incoming.body, maxBytes);
         if (body === null) return tooLarge(maxBytes);
         return requestParser(new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: new Uint8Array(body) }));

@@ -84,6 +84,44 @@ describe.each(await availableBackends())('document refusals (%s)', (backend) => 
     expect(await snapshot()).toEqual(before);
   });
 
+  it('gives a forged or malformed bearer token the anonymous body cap, with or without a Content-Length, while a verified app sends past it', async () => {
+    const server = await app.listen();
+    try {
+      const [header, payload] = sender.token.split('.');
+      const forged = `${header}.${payload}.${'A'.repeat(86)}`;
+      // Past the anonymous cap, well inside the authenticated one.
+      const content = Buffer.alloc(app.env.MAX_BODY_BYTES, 'a');
+      const body = JSON.stringify({ query: SEND, variables: { input: { nhsNumber: patient, title: 'Past the anonymous cap', contentBase64: content.toString('base64') } } });
+      const post = (authorization: string, streamed: boolean) =>
+        fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          // A stream goes out chunked, with no Content-Length: the cap must hold while reading.
+          ...(streamed ? { body: new Blob([body]).stream(), duplex: 'half' } : { body }),
+        } as RequestInit);
+      const before = await snapshot();
+      for (const authorization of [`Bearer ${forged}`, 'Bearer not-a-token', 'Bearer two words']) {
+        for (const streamed of [false, true]) {
+          const response = await post(authorization, streamed);
+          expect({ authorization, streamed, status: response.status, body: await response.json() }).toEqual({
+            authorization,
+            streamed,
+            status: 413,
+            body: { errors: [{ message: `Request body larger than ${app.env.MAX_BODY_BYTES} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+          });
+        }
+      }
+      expect(await snapshot()).toEqual(before);
+      for (const streamed of [false, true]) {
+        const response = await post(`Bearer ${sender.token}`, streamed);
+        const answer = (await response.json()) as { data?: { sendDocument: { __typename: string; sizeBytes: number } } };
+        expect({ streamed, status: response.status, sent: answer.data?.sendDocument }).toMatchObject({ streamed, status: 200, sent: { __typename: 'Document', sizeBytes: content.length } });
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers an unknown patient, a patient elsewhere and a refused scope alike, with the true reason audited', async () => {
     const before = await snapshot();
     const unknown = await send(app, sender.token, { nhsNumber: '9999999964' }, { 'x-request-id': 'doc-hidden-unknown' });
