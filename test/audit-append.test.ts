@@ -16,7 +16,7 @@ const read = (requestId: string, i = 0): AuditEvent => ({
   appId: 'app-1',
   practiceOds: 'A81001',
   nhsNumber: '9990000018',
-  operation: 'READ_RECORD',
+  operation: 'READ_PATIENT_RECORD',
   detail: { i },
   outcome: 'ALLOWED',
   requestId,

@@ -16,7 +16,7 @@ const event = (n: number, detail: Record<string, unknown> = {}): AuditEvent => (
   appId: `app-${n % 3}`,
   practiceOds: 'A81001',
   nhsNumber: '9990000018',
-  operation: 'READ_RECORD',
+  operation: 'READ_PATIENT_RECORD',
   detail: { n, sections: ['ALLERGIES', 'MEDICATIONS'], ...detail },
   outcome: 'ALLOWED',
   requestId: `req-${n}`,

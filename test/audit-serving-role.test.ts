@@ -78,7 +78,7 @@ describe.skipIf(!onPostgres)('least-privilege serving role (postgres)', () => {
 
   it('cannot update, delete, truncate or unprotect the audit trail', async () => {
     await database.db.transaction((tx) =>
-      appendAuditEvents(tx, [{ actorKind: 'PERSON', actorId: 'p', operation: 'TEST', detail: {}, outcome: 'REFUSED', requestId: 'r-roles' }]),
+      appendAuditEvents(tx, [{ actorKind: 'PERSON', actorId: 'p', operation: 'READ_PATIENT_RECORD', detail: {}, outcome: 'REFUSED', requestId: 'r-roles' }]),
     );
     const attempts = [
       `update audit_events set outcome = 'ALLOWED' where request_id = 'r-roles'`,

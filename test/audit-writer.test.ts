@@ -17,7 +17,7 @@ const read = (requestId: string, i = 0, extra: Partial<AuditEvent> = {}): AuditE
   appId: 'app-1',
   practiceOds: 'A81001',
   nhsNumber: '9990000018',
-  operation: 'READ_RECORD',
+  operation: 'READ_PATIENT_RECORD',
   detail: { i, sections: ['ALLERGIES'] },
   outcome: 'ALLOWED',
   requestId,
@@ -176,7 +176,7 @@ describe.each(await availableBackends())('audit writer (%s)', (backend) => {
     expect(await requests({ practiceOds: ods }, { limit: 2, before: cursorOf(2) })).toEqual(['6', '5']);
     expect(await requests({ practiceOds: ods }, { limit: 2, before: cursorOf(2), inverted: true })).toEqual(['3', '4']);
     expect(await requests({ practiceOds: ods }, { after: cursorOf(5), before: cursorOf(2) })).toEqual(['4', '3']);
-    expect(all[0]).toMatchObject({ practiceOds: ods, operation: 'READ_RECORD', outcome: 'ALLOWED', detail: { i: 6 } });
+    expect(all[0]).toMatchObject({ practiceOds: ods, operation: 'READ_PATIENT_RECORD', outcome: 'ALLOWED', detail: { i: 6 } });
     await expect(listAuditEvents(db, {}, { limit: 1, inverted: false, after: 'abc' })).rejects.toThrow('Not an audit cursor');
   });
 });

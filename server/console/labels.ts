@@ -1,8 +1,9 @@
 // Plain-English names for everything the API spells as a code: every enum value of the schema,
-// every capability scope, every event type and every plugin effect kind. The console shows these (with the code beside, where
-// a person may need to match it to the API), and the README's "Plain-English names" section is
-// generated from this same table (scripts/readme-labels.ts). A test fails when the schema or the
-// scope list gains a value this table does not name.
+// every capability scope, every event type, every audit operation code and every plugin effect
+// kind. The console shows these (with the code beside, where a person may need to match it to the
+// API), and the README's "Plain-English names" section is generated from this same table
+// (scripts/readme-labels.ts). A test fails when the schema, the scope list or the domain's list of
+// audit operations gains a value this table does not name.
 
 /** Scope code → what it lets an app or plugin do, as a practice manager would say it. */
 export const SCOPE_LABELS: Readonly<Record<string, string>> = {
@@ -34,6 +35,54 @@ export const EVENT_TYPE_LABELS: Readonly<Record<string, string>> = {
   'document.rejected': 'A document was rejected',
   'enablement.changed': 'A practice switched an app on or off',
   'pipeline.stage_changed': "A supplier's pairing moved to another stage",
+};
+
+/** Audit operation code → what was done (or tried); fields audited under their own name keep it. */
+export const AUDIT_OPERATION_LABELS: Readonly<Record<string, string>> = {
+  READ_PATIENT_RECORD: "Read a patient's record",
+  LIST_PATIENTS: "Listed a practice's patients",
+  SEARCH_SLOTS: 'Searched for free appointment slots',
+  READ_APPOINTMENT: 'Read an appointment',
+  LIST_DOCUMENTS: "Listed the practice's document queue",
+  READ_DOCUMENT: 'Read a document sent into a record',
+  READ_DOCUMENT_CONTENT: "Opened a document's content",
+  BOOK_APPOINTMENT: 'Booked an appointment',
+  AMEND_APPOINTMENT: 'Changed an appointment',
+  CANCEL_APPOINTMENT: 'Cancelled an appointment',
+  SEND_DOCUMENT: "Sent a document into a patient's record",
+  FILE_DOCUMENT: "Filed a document in the patient's record",
+  REJECT_DOCUMENT: 'Rejected a document',
+  APPLY_AS_SUPPLIER: 'Applied to become a supplier',
+  REGISTER_APP: 'Registered an app',
+  ADD_APP_KEY: 'Added a signing key to an app',
+  REMOVE_APP_KEY: 'Removed a signing key from an app',
+  REVOKE_APP: 'Revoked an app',
+  ISSUE_ACCESS_TOKEN: 'Issued an access token to an app',
+  TRANSITION_PAIRING: "Moved a supplier's pairing to another stage",
+  GRANT_SCOPES: 'Granted permissions to a supplier',
+  REVOKE_SCOPES: "Withdrew a supplier's permissions",
+  ENABLE_APP: 'Switched an app on for a practice',
+  DISABLE_APP: 'Switched an app off for a practice',
+  SUBSCRIBE_EVENTS: 'Subscribed to events',
+  RECEIVE_EVENT: 'Received an event',
+  REGISTER_WEBHOOK: 'Registered a webhook',
+  ROTATE_WEBHOOK_SECRET: "Replaced a webhook's signing secret",
+  ENABLE_WEBHOOK: 'Switched a webhook back on',
+  REDELIVER_WEBHOOK: 'Asked for a webhook delivery to be sent again',
+  WEBHOOK_DELIVERY: 'Delivered an event to a webhook',
+  PUBLISH_PLUGIN_VERSION: 'Submitted a plugin version for review',
+  APPROVE_PLUGIN_VERSION: 'Approved a plugin version',
+  REJECT_PLUGIN_VERSION: 'Rejected a plugin version',
+  ENABLE_PLUGIN: 'Switched a plugin on for a practice',
+  UPGRADE_PLUGIN: "Moved a practice's plugin to a newer version",
+  DISABLE_PLUGIN: 'Switched a plugin off for a practice',
+  RUN_PLUGIN: 'Ran a plugin',
+  CREATE_PRACTICE_TASK: "Added a task to the practice's worklist",
+  CLOSE_PRACTICE_TASK: 'Closed a practice task',
+  PLUGIN_LOG: 'A plugin wrote to the audit trail',
+  START_AUDIT_VERIFICATION: 'Started a full check of the audit trail',
+  ANONYMOUS_REFUSALS_SUMMARY: 'Summary of refused requests without sign-in',
+  CONSOLE_FORM_POST: 'Sent a console form',
 };
 
 /** Plugin effect kind → what a plugin proposing it may change. */
@@ -196,6 +245,11 @@ export function scopeLabel(scope: string): string {
 /** The plain-English name of a plugin effect kind; the kind itself when unknown. */
 export function effectKindLabel(kind: string): string {
   return EFFECT_KIND_LABELS[kind] ?? kind;
+}
+
+/** The plain-English name of an audit operation; null for an API field audited under its own name. */
+export function auditOperationLabel(operation: string): string | null {
+  return AUDIT_OPERATION_LABELS[operation] ?? null;
 }
 
 /** The plain-English name of an event type; the type itself when unknown. */

@@ -2,9 +2,10 @@
 // practice and outcome, so the audit trail gets a handful of events per request, not one per field.
 import type { Actor } from '../domain/actors.js';
 import type { AuditEventInput } from '../domain/audit/event.js';
+import type { AuditOperationName } from '../domain/audit/operations.js';
 
 export interface AccessNote {
-  operation: string;
+  operation: AuditOperationName;
   practiceOds: string | null;
   nhsNumber: string | null;
   /** The field or section asked for. */

@@ -1,6 +1,7 @@
 // Permission rules for documents (see permissions.ts). Sending is decided like a read of the
 // patient: a caller who may not send for this patient is answered PATIENT_NOT_FOUND by the
 // resolver, exactly as for a number registered nowhere, while the audit keeps the true reason.
+import type { AuditOperation } from '../domain/audit/operations.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { rule } from 'graphql-shield';
 import { isPracticeUser } from '../domain/actors.js';
@@ -34,7 +35,7 @@ export const canSendDocument = rule({ cache: 'no_cache' })(async (_, args: { inp
 });
 
 /** fileDocument, rejectDocument: a user of the practice named in `practiceOdsCode`. */
-export const canReviewDocument = (operation: string) =>
+export const canReviewDocument = (operation: AuditOperation) =>
   rule({ cache: 'no_cache' })((_, args: { practiceOdsCode: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
     noted(ctx, info, operation, args.practiceOdsCode, null, ctx.actor.kind === 'ANONYMOUS' ? { allowed: false, reason: 'Authentication required.' } : practiceUserOf(ctx, args.practiceOdsCode)),
   );

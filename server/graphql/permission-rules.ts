@@ -1,5 +1,6 @@
 // The rules behind the permission map. Each decision, allowed or refused, is noted in the request's
 // access log, which is written to the audit trail before the response leaves.
+import { fieldOperation, type AuditOperation, type AuditOperationName } from '../domain/audit/operations.js';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { rule } from 'graphql-shield';
 import type { GraphQLContext } from './context.js';
@@ -23,7 +24,7 @@ export async function decideForPractice(ctx: GraphQLContext, practice: PracticeF
   return mayAppUseScope(actor.scopes, facts, practice, await ctx.governance.callerEnablement.load(practice.odsCode), scope);
 }
 
-export function noted(ctx: GraphQLContext, info: GraphQLResolveInfo, operation: string, practiceOds: string | null, nhsNumber: string | null, decision: Decision) {
+export function noted(ctx: GraphQLContext, info: GraphQLResolveInfo, operation: AuditOperationName, practiceOds: string | null, nhsNumber: string | null, decision: Decision) {
   ctx.accessLog.note({
     operation,
     practiceOds,
@@ -50,7 +51,7 @@ export const hasRole = (...roles: PersonRole[]) =>
     if (allowed && info.parentType.name === 'Mutation') return true;
     const decision: Decision = allowed ? { allowed: true } : { allowed: false, reason: `Only ${roles.join(' or ')} may use ${info.fieldName}.` };
     const practiceOds = ctx.actor.kind === 'PERSON' ? ctx.actor.practiceOds : null;
-    return noted(ctx, info, info.fieldName, practiceOds, null, decision);
+    return noted(ctx, info, fieldOperation(info.fieldName), practiceOds, null, decision);
   });
 
 /**
@@ -84,13 +85,13 @@ export const canReadPatientField = (scope: string) =>
   );
 
 /** A Practice field that exposes its patients or schedule. */
-export const canUsePractice = (operation: string, scope: string) =>
+export const canUsePractice = (operation: AuditOperation, scope: string) =>
   rule({ cache: 'no_cache' })(async (practice: PracticeFacts, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
     noted(ctx, info, operation, practice.odsCode, null, await decideForPractice(ctx, practice, scope)),
   );
 
 /** A write about one patient (e.g. booking): the patient's registered practice decides, as for a read. */
-export const canActForPatient = (operation: string, scope: string, nhsNumberOf: (args: Record<string, unknown>) => string) =>
+export const canActForPatient = (operation: AuditOperation, scope: string, nhsNumberOf: (args: Record<string, unknown>) => string) =>
   rule({ cache: 'no_cache' })(async (_, args: Record<string, unknown>, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
     if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, operation, null, null, { allowed: false, reason: 'Authentication required.' });
     const located = await locatePatient(ctx, nhsNumberOf(args));
@@ -99,7 +100,7 @@ export const canActForPatient = (operation: string, scope: string, nhsNumberOf: 
   });
 
 /** A field naming a practice in its `practiceOdsCode` argument; an unknown practice reaches the resolver's typed error. */
-export const canUsePracticeArg = (operation: string, scope: string) =>
+export const canUsePracticeArg = (operation: AuditOperation, scope: string) =>
   rule({ cache: 'no_cache' })(async (_, args: { practiceOdsCode?: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
     if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, operation, null, null, { allowed: false, reason: 'Authentication required.' });
     const practice = args.practiceOdsCode ? await ctx.loaders.practice.load(args.practiceOdsCode) : null;

@@ -2,6 +2,7 @@
 // before anything resolves them: string literals of the document at validation, variables and
 // extensions before execution. A refused execution is audited like any other decision (one event
 // per root field asked for), so odd input cannot slip past the trail by failing early.
+import { fieldOperation } from '../domain/audit/operations.js';
 import { GraphQLError, Kind, getOperationAST, type ExecutionArgs, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AccessLog } from '../graphql/access-log.js';
@@ -36,7 +37,7 @@ export function inputGuardPlugin(): Plugin<{ accessLog?: AccessLog; actor?: Acto
       // able to write audit rows for free; their refusals are bounded by their per-address budget.
       const audited = args.contextValue.actor?.kind !== 'ANONYMOUS';
       for (const field of audited ? rootFieldNames(args) : []) {
-        args.contextValue.accessLog?.note({ operation: field, practiceOds: null, nhsNumber: null, field, outcome: 'REFUSED', reason: `INVALID_INPUT: ${message}` });
+        args.contextValue.accessLog?.note({ operation: fieldOperation(field), practiceOds: null, nhsNumber: null, field, outcome: 'REFUSED', reason: `INVALID_INPUT: ${message}` });
       }
       // Replacing execution (rather than stopping it) lets the audit plugin's hooks still run.
       setExecuteFn(() => ({ errors: [invalidInput(message)] }));

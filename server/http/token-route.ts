@@ -39,7 +39,7 @@ function claimedClient(form: URLSearchParams): string {
 }
 
 function tokenEvent(result: TokenResult | 'FAILED', form: URLSearchParams): AuditEvent {
-  const base = { actorKind: 'SUPPLIER_APP' as const, operation: 'ISSUE_ACCESS_TOKEN', requestId: randomUUID() };
+  const base = { actorKind: 'SUPPLIER_APP' as const, operation: 'ISSUE_ACCESS_TOKEN' as const, requestId: randomUUID() };
   if (result === 'FAILED') {
     return { ...base, actorId: claimedClient(form), detail: { error: 'server_error' }, outcome: 'FAILED', reason: 'The token request failed unexpectedly.' };
   }

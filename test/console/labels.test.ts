@@ -1,11 +1,12 @@
 // Every code a person could meet in the console has a plain-English name, and the README shows the
-// same table: the lists come from the live schema and the domain, so a new enum value, scope or
-// event type without a name fails here.
+// same table: the lists come from the live schema and the domain, so a new enum value, scope,
+// event type or audit operation code without a name fails here.
 import { readFileSync } from 'node:fs';
 import { isEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { EFFECT_KINDS } from '@gp-open-integration/sdk/manifest';
-import { EFFECT_KIND_LABELS, ENUM_LABELS, EVENT_TYPE_LABELS, SCOPE_LABELS, enumLabel, scopeLabel } from '../../server/console/labels.js';
+import { AUDIT_OPERATION_LABELS, EFFECT_KIND_LABELS, ENUM_LABELS, EVENT_TYPE_LABELS, SCOPE_LABELS, auditOperationLabel, enumLabel, scopeLabel } from '../../server/console/labels.js';
+import { AUDIT_OPERATIONS } from '../../server/domain/audit/operations.js';
 import { renderLabelsMarkdown, spliceLabels } from '../../server/console/labels-markdown.js';
 import { CONSOLE_ERROR_CODES, ERROR_REMEDIES, describeRefusal, whatWouldHelp } from '../../server/console/error-help.js';
 import { EVENT_TYPES } from '../../server/domain/events/catalogue.js';
@@ -37,12 +38,19 @@ describe('plain-English names', () => {
     expect(Object.keys(EVENT_TYPE_LABELS).sort()).toEqual([...EVENT_TYPES].sort());
   });
 
+  it('name every audit operation code of the domain, and no other', () => {
+    expect(Object.keys(AUDIT_OPERATION_LABELS).sort()).toEqual([...AUDIT_OPERATIONS].sort());
+    expect(auditOperationLabel('ENABLE_APP')).toBe('Switched an app on for a practice');
+    // A field audited under its own name has no code to name.
+    expect(auditOperationLabel('auditInclusionProof')).toBeNull();
+  });
+
   it('name every plugin effect kind', () => {
     expect(Object.keys(EFFECT_KIND_LABELS).sort()).toEqual([...EFFECT_KINDS].sort());
   });
 
   it('are words, not codes: no name repeats its code or is blank', () => {
-    const all = [...Object.values(SCOPE_LABELS), ...Object.values(EVENT_TYPE_LABELS), ...Object.values(EFFECT_KIND_LABELS), ...Object.values(ENUM_LABELS).flatMap((v) => Object.values(v))];
+    const all = [...Object.values(SCOPE_LABELS), ...Object.values(EVENT_TYPE_LABELS), ...Object.values(AUDIT_OPERATION_LABELS), ...Object.values(EFFECT_KIND_LABELS), ...Object.values(ENUM_LABELS).flatMap((v) => Object.values(v))];
     expect(all.filter((label) => label.trim() === '' || /^[A-Z_]+$/.test(label))).toEqual([]);
     expect(enumLabel('PairingStage', 'UNSUPPORTED_TEST')).toBe('Unsupported test (sandbox)');
   });
@@ -51,6 +59,7 @@ describe('plain-English names', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(spliceLabels(readme)).toBe(readme);
     expect(renderLabelsMarkdown()).toContain('| `patient/AllergyIntolerance.rs` | Read and search allergies |');
+    expect(renderLabelsMarkdown()).toContain('| `ENABLE_APP` | Switched an app on for a practice |');
   });
 });
 

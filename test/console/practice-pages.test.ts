@@ -247,10 +247,11 @@ describe.each(await availableBackends())('practice console pages (%s)', (backend
       expect(first.status).toBe(200);
       const text = textOf(first.html);
       expect(text).toContain('Intact The audit trail checks out against its signed checkpoints');
-      // What the practice's users did, and what apps did at the practice, refusals with their reason.
+      // What the practice's users did, and what apps did at the practice (in plain English, the code
+      // beside), refusals with their reason.
       expect(text).toMatch(/When Who Patient What Outcome \d+ December 2026 at \d\d:\d\d clinician\.Z91001 /);
-      expect(text).toMatch(/App app-[\w-]+ Supplier supplier-[\w-]+ \d{3} \d{3} \d{4} SEND_DOCUMENT Allowed/);
-      expect(text).toMatch(/clinician\.Z91001 \d{3} \d{3} \d{4} FILE_DOCUMENT Refused INVALID_TRANSITION: The document is already filed/);
+      expect(text).toMatch(/App app-[\w-]+ Supplier supplier-[\w-]+ \d{3} \d{3} \d{4} Sent a document into a patient's record SEND_DOCUMENT Allowed/);
+      expect(text).toMatch(/clinician\.Z91001 \d{3} \d{3} \d{4} Filed a document in the patient's record FILE_DOCUMENT Refused INVALID_TRANSITION: The document is already filed/);
       const next = /href="(\/console\/practice\/audit\?after=[^"]+)"/.exec(first.html)?.[1]?.replace(/&amp;/g, '&');
       expect(next).toBeDefined();
       const second = await admin.get(next!);
@@ -258,9 +259,9 @@ describe.each(await availableBackends())('practice console pages (%s)', (backend
       expect(textOf(second.html)).toContain('Previous : Newer entries');
 
       const refused = textOf((await admin.get('/console/practice/audit?outcome=REFUSED')).html);
-      expect(refused).toContain('CONSOLE_FORM_POST Refused'); // the forged post above
+      expect(refused).toContain('Sent a console form CONSOLE_FORM_POST Refused'); // the forged post above
       const rows = refused.slice(refused.indexOf('When Who Patient What Outcome'));
-      expect(rows).toContain('UPGRADE_PLUGIN Refused This version asks for more scopes');
+      expect(rows).toContain("Moved a practice's plugin to a newer version UPGRADE_PLUGIN Refused This version asks for more scopes");
       expect(rows).not.toContain('Allowed');
 
       const bad = await admin.get('/console/practice/audit?nhsNumber=12345&from=31%2F02%2F2026');

@@ -127,7 +127,7 @@ for (const backend of await availableBackends()) {
       expect(page.status).toBe(200);
       const text = textOf(page.html);
       expect(text).toContain('Chain verification Intact');
-      expect(text).toContain('TRANSITION_PAIRING');
+      expect(text).toContain("Moved a supplier's pairing to another stage TRANSITION_PAIRING");
       expect(text).not.toContain('LIST_PATIENTS');
       const all = await reviewer.get('/console/audit');
       expect(all.html).toMatch(/href="\/console\/audit\?after=/);

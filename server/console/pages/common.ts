@@ -1,11 +1,11 @@
-// Pieces the practice and developer pages share: a refused action shown as an NHS.UK error summary
-// (what happened, the API's reason, what would make it allowed), scopes in plain English with their
-// code beside, and small readers for posted forms.
+// Pieces the console's pages share: a refused action shown as an NHS.UK error summary (what
+// happened, the API's reason, what would make it allowed), scopes and audit operations in plain
+// English with their code beside, and small readers for posted forms.
 import { SCOPES } from '../../domain/scopes.js';
 import { checkboxes, errorSummary, type FieldError } from '../components.js';
 import { describeRefusal } from '../error-help.js';
 import { html, type Html } from '../html.js';
-import { scopeLabel } from '../labels.js';
+import { auditOperationLabel, scopeLabel } from '../labels.js';
 
 /** A typed refusal as the API answers it (`... on Error { code message }`). */
 export interface ApiRefusal {
@@ -48,7 +48,13 @@ export function sortScopes(scopes: readonly string[]): string[] {
 
 /** A scope as a person reads it, with the code beside for whoever must match it to the API. */
 export function scopeText(scope: string): Html {
-  return html`${scopeLabel(scope)} <code class="console-scope-code">${scope}</code>`;
+  return html`${scopeLabel(scope)} <code class="console-code">${scope}</code>`;
+}
+
+/** An audit operation as a person reads it, with its code beside; a field audited under its own name shows just that. */
+export function operationText(operation: string): Html {
+  const label = auditOperationLabel(operation);
+  return label ? html`${label} <code class="console-code">${operation}</code>` : html`<code>${operation}</code>`;
 }
 
 /** A list of scopes, or a plain sentence when there are none. */

@@ -2,6 +2,7 @@
 // hash = sha256(prevHash + '\n' + canonicalJson(every stored field except hash)).
 import { createHash } from 'node:crypto';
 import type { auditEvents } from '../../db/schema/audit.js';
+import type { AuditOperationName } from './operations.js';
 
 export type AuditActorKind = 'ANONYMOUS' | 'PERSON' | 'SUPPLIER_APP' | 'PLUGIN_RUN';
 export type AuditOutcome = 'ALLOWED' | 'REFUSED' | 'FAILED';
@@ -15,8 +16,8 @@ export interface AuditEvent {
   pluginId?: string | null | undefined;
   practiceOds?: string | null | undefined;
   nhsNumber?: string | null | undefined;
-  /** e.g. 'READ_RECORD', 'LIST_PATIENTS', 'SEARCH_SLOTS', 'TRANSITION_PAIRING', 'GRANT_SCOPES', 'ENABLE_APP'. */
-  operation: string;
+  /** A code of AUDIT_OPERATIONS (e.g. 'READ_PATIENT_RECORD', 'ENABLE_APP'), or an API field's name. */
+  operation: AuditOperationName;
   /** Sections, fields or inputs involved; must be JSON-serialisable. */
   detail: Record<string, unknown>;
   outcome: AuditOutcome;
@@ -57,7 +58,7 @@ const clean = (s: string) => s.replace(UNSTORABLE, '\uFFFD');
 const cleanOptional = (s: string | null | undefined) => (s === null || s === undefined ? null : clean(s));
 
 /** The stored form of an event's fields, equal to what the database gives back (jsonb round trip). */
-export function normaliseEvent(event: AuditEvent): Omit<AuditRecord, 'seq' | 'id' | 'at' | 'prevHash' | 'hash'> {
+export function normaliseEvent(event: AuditEvent): Omit<AuditRecord, 'seq' | 'id' | 'at' | 'prevHash' | 'hash' | 'operation'> & Pick<AuditEvent, 'operation'> {
   const detailJson = JSON.stringify(event.detail ?? {}, (_key, value: unknown) =>
     typeof value === 'string' ? clean(value) : value,
   );
@@ -69,7 +70,8 @@ export function normaliseEvent(event: AuditEvent): Omit<AuditRecord, 'seq' | 'id
     pluginId: cleanOptional(event.pluginId),
     practiceOds: cleanOptional(event.practiceOds),
     nhsNumber: cleanOptional(event.nhsNumber),
-    operation: clean(event.operation),
+    // A code or a field name: neither can hold what `clean` replaces, so it keeps its type.
+    operation: clean(event.operation) as AuditEvent['operation'],
     detail: JSON.parse(detailJson) as Record<string, unknown>,
     outcome: event.outcome,
     reason: cleanOptional(event.reason),

@@ -1,6 +1,7 @@
 // Sending, filing and rejecting documents. Each success commits the document change, its audit
 // event and its domain event in one transaction; each refusal is audited on its own and leaves the
 // documents and the outbox untouched.
+import type { AuditOperation } from '../audit/operations.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Actor } from '../actors.js';
 import { isPracticeUser } from '../actors.js';
@@ -68,7 +69,7 @@ export function documentData(d: SentDocument): Record<string, unknown> {
   };
 }
 
-function auditOf(ctx: DocumentContext, operation: string, nhsNumber: string | null, detail: Record<string, unknown>) {
+function auditOf(ctx: DocumentContext, operation: AuditOperation, nhsNumber: string | null, detail: Record<string, unknown>) {
   return (outcome: 'ALLOWED' | 'REFUSED', reason: string | null): AuditEventInput => ({
     ...auditWho(ctx.actor),
     ...(ctx.actor.kind === 'PLUGIN_RUN' ? { actorKind: 'PLUGIN_RUN', actorId: ctx.actor.runId, supplierId: ctx.actor.supplierId } : {}),

@@ -1,4 +1,5 @@
 // Who performs a governance action, for checks and for the audit event written with it.
+import type { AuditOperation } from '../audit/operations.js';
 import type { Actor } from '../actors.js';
 import type { AuditEventInput } from '../audit/event.js';
 
@@ -22,7 +23,7 @@ export const isRefusal = (value: unknown): value is Refusal => typeof value === 
 
 export function governanceEvent(
   ctx: ActionContext,
-  operation: string,
+  operation: AuditOperation,
   detail: Record<string, unknown>,
   outcome: 'ALLOWED' | 'REFUSED',
   extra: { supplierId?: string | null; appId?: string | null; practiceOds?: string | null; reason?: string | null } = {},

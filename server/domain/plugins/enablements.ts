@@ -1,6 +1,7 @@
 // A practice admin enables an approved plugin version with a subset of its scopes (consent),
 // upgrades to a newer approved version in one step when it asks for no scope beyond what was
 // consented, and disables a plugin at once (a run in flight then has its effects refused).
+import type { AuditOperation } from '../audit/operations.js';
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { pairings } from '../../db/schema/access.js';
@@ -95,7 +96,7 @@ export async function pluginEnablementsOfPractice(db: DbOrTx, odsCode: string, p
   return db.select().from(pluginEnablements).where(and(eq(pluginEnablements.practiceOds, odsCode), ...k.where)).orderBy(k.order).limit(k.limit);
 }
 
-async function audited<T extends PluginEnablementRow | Refusal>(tx: Tx, ctx: ActionContext, operation: string, detail: Record<string, unknown>, result: T, version: PluginVersionRow | null | undefined): Promise<T> {
+async function audited<T extends PluginEnablementRow | Refusal>(tx: Tx, ctx: ActionContext, operation: AuditOperation, detail: Record<string, unknown>, result: T, version: PluginVersionRow | null | undefined): Promise<T> {
   const refused = 'refused' in result;
   await appendAuditEvents(tx, [
     governanceEvent(ctx, operation, detail, refused ? 'REFUSED' : 'ALLOWED', {

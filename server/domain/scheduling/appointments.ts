@@ -1,6 +1,7 @@
 // Booking, amending, cancelling and reading appointments through whichever connector serves the
 // practice. Every outcome is audited: a success with its event in the write's transaction (or, for
 // a provider, in one transaction right after it confirmed), a refusal on its own.
+import type { AuditOperation } from '../audit/operations.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { PracticeRecord } from '../practices.js';
 import { ConnectorError, type AppointmentWrites, type ClinicalSystemConnector, type CommitWrite, type RequestMeta } from '../../systems/types.js';
@@ -52,7 +53,7 @@ export function appointmentData(a: ManagedAppointment): Record<string, unknown> 
 async function run(
   ctx: WriteContext,
   area: CapabilityArea,
-  operation: string,
+  operation: AuditOperation,
   eventType: EventType,
   detail: Record<string, unknown>,
   nhsNumber: string | null,

@@ -86,6 +86,6 @@ describeInBrowser('journey: an app approved in the console reads a record, and t
     await journey.check(page, 'practice-audit');
     const spaced = `${nhsNumber.slice(0, 3)} ${nhsNumber.slice(3, 6)} ${nhsNumber.slice(6)}`;
     expect(await page.locator('main').innerText()).toContain(spaced);
-    expect(await page.locator('main').innerText()).toContain('READ_PATIENT_RECORD');
+    expect(await page.locator('main').innerText()).toMatch(/Read a patient's record\s+READ_PATIENT_RECORD/);
   });
 });

@@ -7,7 +7,7 @@ import { html, type Html } from '../../html.js';
 import { enumLabel } from '../../labels.js';
 import { page, type ConsoleNavItem, type ConsoleRequest, type ConsoleResult, type ConsoleRoute } from '../../routes.js';
 import { normaliseNhsNumber } from '../../../domain/identifiers.js';
-import { problems } from '../common.js';
+import { operationText, problems } from '../common.js';
 
 const BASE = '/console/practice/audit';
 const PRACTICE_ROLES = ['PRACTICE_ADMIN', 'CLINICIAN'] as const;
@@ -141,7 +141,7 @@ async function auditPage(req: ConsoleRequest): Promise<ConsoleResult> {
     formatDateTime(e.at),
     who(e),
     e.nhsNumber ? formatNhsNumber(e.nhsNumber) : 'None',
-    html`<code>${e.operation}</code>`,
+    operationText(e.operation),
     html`${tag(enumLabel('AuditOutcome', e.outcome), OUTCOME_COLOUR[e.outcome])}${e.reason ? html`<br><span class="nhsuk-body-s">${e.reason}</span>` : null}`,
   ]);
   const { pageInfo } = auditEvents;

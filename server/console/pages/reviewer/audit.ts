@@ -4,6 +4,7 @@ import { button, errorSummary, heading, pagination, select, summaryList, table, 
 import { html } from '../../html.js';
 import { enumName, nhsNumber, ukDateTime } from '../../names.js';
 import { ConsoleApiError, page, type ConsoleNavItem, type ConsoleRoute } from '../../routes.js';
+import { operationText } from '../common.js';
 
 interface AuditRow {
   seq: number;
@@ -131,7 +132,7 @@ export const routes: ConsoleRoute[] = [
                   String(e.seq),
                   ukDateTime(e.at),
                   html`${e.actorId}<br><span class="nhsuk-body-s">${e.actorKind.toLowerCase().replace('_', ' ')}</span>`,
-                  html`<code>${e.operation}</code><br><span class="nhsuk-body-s">${about(e)}</span>`,
+                  html`${operationText(e.operation)}<br><span class="nhsuk-body-s">${about(e)}</span>`,
                   e.practiceOdsCode ?? '',
                   e.nhsNumber ? nhsNumber(e.nhsNumber) : '',
                   html`${tag(enumName('AuditOutcome', e.outcome), e.outcome === 'ALLOWED' ? 'green' : e.outcome === 'REFUSED' ? 'orange' : 'red')}${e.reason ? html`<br><span class="nhsuk-body-s">${e.reason}</span>` : null}`,
