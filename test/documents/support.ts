@@ -1,6 +1,7 @@
 // Fixtures for documents: apps allowed to send, the GraphQL operations a sender and a practice
 // user run, and sample bytes of each kind the platform accepts or refuses.
 import type { TestApp } from '../support/test-app.js';
+import type { SentDocument } from '../../server/console/api-types.js';
 
 export const DOCUMENT_SCOPES = ['patient/Patient.rs', 'patient/DocumentReference.c', 'patient/DocumentReference.rs'];
 
@@ -21,26 +22,8 @@ export const READ_CONTENT = `query($p: String!, $id: String!) { document(practic
 export const QUEUE = `query($o: String!, $s: DocumentStatus, $first: Int, $after: String) { practice(odsCode: $o) { ... on Practice { documents(status: $s, first: $first, after: $after) { edges { node { id title status } } pageInfo { hasNextPage endCursor } } } } }`;
 export const RECORD = `query($n: String!) { patient(nhsNumber: $n) { __typename ... on Error { code } ... on Patient { documents { id title status reviewedBy reviewedAt } } } }`;
 
-export interface Doc {
-  __typename: string;
-  code?: string;
-  message?: string;
-  id: string;
-  practiceOdsCode: string;
-  nhsNumber: string;
-  title: string;
-  contentType: string;
-  mimeType: string;
-  sizeBytes: number;
-  sha256: string;
-  status: string;
-  senderAppId: string | null;
-  sentAt: string;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-  rejectionReason: string | null;
-  contentBase64?: string | null;
-}
+/** A document as the API answers it, or the refusal that came instead. */
+export type Doc = SentDocument & { __typename: string; code?: string; message?: string };
 
 export async function send(app: TestApp, token: string, input: { nhsNumber: string; title?: string; content?: Buffer; contentBase64?: string }, headers?: Record<string, string>): Promise<Doc> {
   const variables = { input: { nhsNumber: input.nhsNumber, title: input.title ?? 'Discharge summary', contentBase64: input.contentBase64 ?? (input.content ?? PDF).toString('base64') } };

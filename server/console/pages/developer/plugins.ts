@@ -1,5 +1,6 @@
 // The supplier's plugin versions and where each stands in NHS England's review (with the
 // reviewer's reason), and their latest runs: outcomes everywhere, logs only at sandbox practices.
+import type { PluginVersion } from '../../api-types.js';
 import { heading, summaryList, table, tag, type TagColour } from '../../components.js';
 import { formatBytes, formatDateTime, formatDuration } from '../../format.js';
 import { html } from '../../html.js';
@@ -13,21 +14,8 @@ const BASE = '/console/developer/plugins';
 const ROLES = ['SUPPLIER_DEVELOPER'] as const;
 const REVIEW_COLOUR: Record<string, TagColour> = { APPROVED: 'green', SUBMITTED: 'blue', REJECTED: 'red' };
 
-interface Version {
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  status: string;
-  submittedAt: string;
-  reviewedAt: string | null;
-  reviewReason: string | null;
-  scopes: string[];
-  effectKinds: string[];
-  triggers: unknown;
-  bundleBytes: number;
-  bundleSha256: string;
-}
+type Version = Pick<PluginVersion, 'id' | 'name' | 'version' | 'description' | 'status' | 'submittedAt' | 'reviewedAt' | 'reviewReason' | 'scopes' | 'effectKinds' | 'triggers' | 'bundleBytes' | 'bundleSha256'>;
+
 interface Run {
   id: string;
   practiceOdsCode: string;

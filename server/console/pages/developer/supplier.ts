@@ -1,6 +1,7 @@
 // The supplier's own standing: its pairings (one per principal system) and where each is in NHS
 // England's pipeline with the history and reasons, and the scopes requested and granted. Before
 // the company has applied, the page is the application form.
+import type { SupplierSummary as Supplier } from '../../api-types.js';
 import { button, checkboxes, form, heading, summaryList, table, tag, textInput, textarea, type FieldError, type TagColour } from '../../components.js';
 import { formatDateTime } from '../../format.js';
 import { html, type Html } from '../../html.js';
@@ -13,23 +14,6 @@ export const DEVELOPER_HOME = '/console/developer/pairings';
 const APPLY = '/console/developer/apply';
 const SYSTEMS = ['EMIS_WEB', 'TPP_SYSTMONE', 'CEGEDIM_VISION', 'MICROTEST_EVOLUTION'] as const;
 const STAGE_COLOUR: Record<string, TagColour> = { LIVE: 'green', ASSURED: 'aqua-green', SUPPORTED_TEST: 'blue', UNSUPPORTED_TEST: 'blue', SUSPENDED: 'orange', REJECTED: 'red', REVOKED: 'red' };
-
-interface Supplier {
-  id: string;
-  name: string;
-  contactName: string;
-  contactEmail: string;
-  useCase: string;
-  createdAt: string;
-  pairings: Array<{
-    id: string;
-    stage: string;
-    updatedAt: string;
-    system: { id: string; name: string };
-    history: Array<{ at: string; by: string; from: string | null; to: string; reason: string }>;
-  }>;
-  scopes: Array<{ scope: string; granted: boolean; grantedAt: string | null }>;
-}
 
 const SUPPLIER = /* GraphQL */ `{
   mySupplier {

@@ -1,6 +1,7 @@
 // The document review queue: documents apps sent for the practice's patients wait here until a
 // practice user reads them (PDF in the page's frame, text in the page) and files each into the
 // patient's record or rejects it with a reason the sender sees.
+import type { SentDocument } from '../../api-types.js';
 import { button, form, heading, insetText, pagination, summaryList, table, tag, textarea, type FieldError, type TagColour } from '../../components.js';
 import { formatBytes, formatDateTime, formatNhsNumber } from '../../format.js';
 import { html, type Html } from '../../html.js';
@@ -16,22 +17,8 @@ const PAGE_SIZE = 25;
 /** The API's limit on a rejection reason. */
 const REASON_MAX = 500;
 
-interface Doc {
-  id: string;
-  nhsNumber: string;
-  title: string;
-  contentType: string;
-  mimeType: string;
-  sizeBytes: number;
-  sha256: string;
-  status: string;
-  senderAppId: string | null;
-  sentAt: string;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-  rejectionReason: string | null;
-  contentBase64?: string | null;
-}
+/** The queue asks within one practice, so not for the practice. */
+type Doc = Omit<SentDocument, 'practiceOdsCode'>;
 
 const DOC_FIELDS = 'id nhsNumber title contentType mimeType sizeBytes sha256 status senderAppId sentAt reviewedBy reviewedAt rejectionReason';
 

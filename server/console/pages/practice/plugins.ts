@@ -1,6 +1,7 @@
 // Plugins at the practice: NHS England-approved plugin versions the practice may switch on with the
 // permissions it consents to, switching one off at once, running one now, and moving to a newer
 // version: in one step when it asks for nothing more, otherwise by consenting to what it adds.
+import type { PluginVersion } from '../../api-types.js';
 import { button, form, heading, insetText, summaryList, table, tag, type FieldError } from '../../components.js';
 import { formatDateTime } from '../../format.js';
 import { html, type Html } from '../../html.js';
@@ -11,18 +12,7 @@ import { formList, isRefused, problems, scopeCheckboxes, scopeList, seg, type Ap
 const BASE = '/console/practice/plugins';
 const PRACTICE_ROLES = ['PRACTICE_ADMIN', 'CLINICIAN'] as const;
 
-export interface Version {
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  scopes: string[];
-  effectKinds: string[];
-  triggers: unknown;
-  status: string;
-  submittedAt: string;
-  supplierId: string;
-}
+export type Version = Pick<PluginVersion, 'id' | 'name' | 'version' | 'description' | 'scopes' | 'effectKinds' | 'triggers' | 'status' | 'submittedAt' | 'supplierId'>;
 interface Enabled {
   pluginName: string;
   active: boolean;

@@ -1,5 +1,6 @@
 // Plugin version review: everything NHS England approves (manifest, input query, scopes, effect
 // kinds, limits, triggers, the source and its SHA-256), and the decision with its reason.
+import type { PluginVersion } from '../../api-types.js';
 import { nodes, type Connection } from '../common.js';
 import { button, errorFor, errorSummary, form, heading, radios, summaryList, table, tag, textarea, type FieldError } from '../../components.js';
 import { html, type Html } from '../../html.js';
@@ -7,26 +8,7 @@ import { enumName, scopeName, ukDateTime } from '../../names.js';
 import { page, redirect, type ConsoleNavItem, type ConsoleRequest, type ConsoleRoute } from '../../routes.js';
 import { enc } from './shared.js';
 
-interface Version {
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  supplierId: string;
-  status: string;
-  submittedAt: string;
-  reviewedAt: string | null;
-  reviewReason: string | null;
-  scopes: string[];
-  effectKinds: string[];
-  limits: unknown;
-  triggers: unknown;
-  manifest: unknown;
-  inputQuery: string | null;
-  source: string;
-  bundleSha256: string;
-  bundleBytes: number;
-}
+type Version = PluginVersion;
 
 const LIST = /* GraphQL */ `
   query Versions($status: PluginVersionStatus) {

@@ -1,6 +1,7 @@
 // A supplier as a reviewer sees it: the application, the prerequisites evidence, each pairing's
 // stage and history (with reasons), requested and granted scopes; moving a pairing; granting and
 // revoking scopes. Every decision goes through the API's mutations, which audit it.
+import type { Pairing, PairingEvent, Supplier } from '../../api-types.js';
 import {
   button,
   checkboxes,
@@ -19,35 +20,6 @@ import { html, type Html } from '../../html.js';
 import { enumName, scopeName, ukDate, ukDateTime } from '../../names.js';
 import { page, redirect, type ConsoleRequest, type ConsoleRoute } from '../../routes.js';
 import { STAGE_ORDER, enc, evidenceList, stageTag } from './shared.js';
-
-interface PairingEvent {
-  from: string | null;
-  to: string;
-  reason: string;
-  evidence: unknown;
-  by: string;
-  at: string;
-}
-interface Pairing {
-  id: string;
-  stage: string;
-  allowedTransitions: string[];
-  updatedAt: string;
-  system: { id: string; name: string };
-  history: PairingEvent[];
-}
-interface Supplier {
-  id: string;
-  name: string;
-  contactName: string;
-  contactEmail: string;
-  useCase: string;
-  prerequisites: unknown;
-  createdAt: string;
-  pairings: Pairing[];
-  scopes: { scope: string; granted: boolean; grantedAt: string | null }[];
-  apps: { clientId: string; name: string; status: string }[];
-}
 
 const SUPPLIER = /* GraphQL */ `
   query Supplier($id: String!) {
