@@ -144,6 +144,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       idempotencyPlugin(db),
     ],
     context: async ({ request }) => {
+      const requestStart = performance.now();
       let actor: Actor;
       try {
         const authorization = request.headers.get('authorization');
@@ -164,7 +165,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         env,
         meta,
         loaders: createLoaders(db, registry, meta),
-        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts),
+        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts, requestStart),
         accessLog: new AccessLog(actor, requestId),
         plugins: pluginHost!,
         auditIntegrity,
