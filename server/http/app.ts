@@ -123,6 +123,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     graphiql: { title: 'GP Open Integration', defaultQuery: '# Get a token: npm run token -- developer\n{ clinicalSystems { id name } }\n' },
     renderGraphiQL,
     maskedErrors: { isDev: false },
+    maxRequestBodySize: false, // bodyLimitPlugin caps every body (a second cap would only cost time)
     cors: corsPolicy(env.CORS_ORIGINS),
     logging: env.LOG_LEVEL === 'silent' ? false : env.LOG_LEVEL,
     plugins: [

@@ -9,7 +9,17 @@ const tooLarge = (maxBytes: number) =>
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
 
+// Only one non-negative integer is a valid Content-Length (a list of them is a smuggling attempt).
+const CONTENT_LENGTH = /^\d+$/;
+const invalidLength = () =>
+  new Response(JSON.stringify({ errors: [{ message: 'Content-Length header is invalid.', extensions: { code: 'BAD_REQUEST' } }] }), {
+    status: 400,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+
 /**
+ * This is the only cap on request bodies: Yoga's own (maxRequestBodySize) is switched off in app.ts,
+ * since it would stream every body through a second size-counting pipeline.
  * `authenticatedMaxBytes` applies to requests presenting a bearer token (documents are sent base64
  * in the body). The token is verified later; an unverified one only buys the larger cap, which is
  * why that cap stays a small multiple of the largest document.
@@ -19,7 +29,9 @@ export function bodyLimitPlugin(defaultMaxBytes: number, authenticatedMaxBytes =
   return {
     onRequest({ request, endResponse }) {
       const maxBytes = capFor(request);
-      if (Number(request.headers.get('content-length') ?? '0') > maxBytes) endResponse(tooLarge(maxBytes));
+      const length = request.headers.get('content-length');
+      if (length !== null && !CONTENT_LENGTH.test(length)) endResponse(invalidLength());
+      else if (Number(length ?? '0') > maxBytes) endResponse(tooLarge(maxBytes));
     },
     onRequestParse({ request, requestParser, setRequestParser }) {
       if (!requestParser || !request.body) return;
