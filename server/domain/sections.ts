@@ -111,18 +111,20 @@ export const englandToday = (now: Date = new Date()) => ENGLAND_DATE.format(now)
  * recent" is not combined with a period. Null when acceptable.
  */
 export function sectionOptionsProblem(section: Section, options: SectionOptions, today?: string): OptionsProblem | null {
-  const range = (message: string): OptionsProblem => ({ code: 'INVALID_DATE_RANGE', message });
   // Today only when a date was given: most requests give none.
-  const now = () => (today ??= englandToday());
-  if (options.from && options.to && options.from > options.to) return range('"from" must not be after "to".');
-  if (options.from && options.from > now()) return range('"from" must not be in the future.');
-  if (options.to && options.to > now() && section !== 'MEDICATIONS') return range('"to" must not be in the future: the record holds nothing later than today.');
-  if (options.diaryBefore && options.diaryBefore < now()) return range('"before" must be today or later.');
-  const bad = (message: string): OptionsProblem => ({ code: 'BAD_USER_INPUT', message });
-  if (options.mostRecent !== undefined && (options.from || options.to)) return bad('"mostRecent" cannot be combined with "from" or "to".');
-  if (options.mostRecent !== undefined && (!Number.isInteger(options.mostRecent) || options.mostRecent < 1 || options.mostRecent > 1000)) return bad('"mostRecent" must be between 1 and 1000.');
+  const now = options.from || options.to || options.diaryBefore ? (today ?? englandToday()) : '';
+  if (options.from && options.to && options.from > options.to) return badRange('"from" must not be after "to".');
+  if (options.from && options.from > now) return badRange('"from" must not be in the future.');
+  if (options.to && options.to > now && section !== 'MEDICATIONS') return badRange('"to" must not be in the future: the record holds nothing later than today.');
+  if (options.diaryBefore && options.diaryBefore < now) return badRange('"before" must be today or later.');
+  if (options.mostRecent !== undefined && (options.from || options.to)) return badInput('"mostRecent" cannot be combined with "from" or "to".');
+  if (options.mostRecent !== undefined && (!Number.isInteger(options.mostRecent) || options.mostRecent < 1 || options.mostRecent > 1000)) return badInput('"mostRecent" must be between 1 and 1000.');
   return null;
 }
+
+// Outside the function: it runs for every section of every patient, and closures made per call cost.
+const badRange = (message: string): OptionsProblem => ({ code: 'INVALID_DATE_RANGE', message });
+const badInput = (message: string): OptionsProblem => ({ code: 'BAD_USER_INPUT', message });
 
 export interface OptionsProblem {
   code: 'INVALID_DATE_RANGE' | 'BAD_USER_INPUT';
