@@ -72,6 +72,26 @@ describe.each(await availableBackends())('bad input (%s)', (backend) => {
     expect(response.status).toBe(413);
   });
 
+  it('refuses a body streamed past the cap without a Content-Length, and a malformed Content-Length', async () => {
+    const chunks = [JSON.stringify({ query: '{ clinicalSystems { id } }' }).slice(0, -1), `, "padding": "${'x'.repeat(30_000)}"}`];
+    const streamed = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    const oversized = await app.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed, duplex: 'half' } as RequestInit);
+    expect(oversized.status).toBe(413);
+    const malformed = await app.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '26, 26' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+  });
+
   it('masks an unexpected failure (no SQL, no stack) and keeps serving', async () => {
     await app.database.db.execute(sql`alter table sandbox.referrals rename to referrals_gone`);
     try {

@@ -18,7 +18,12 @@ export const ACCESS_FACTS_CHANNEL = 'access_facts_changed';
 const MAX_ENTRIES = 10_000;
 
 export interface AccessFacts {
-  app(appId: string): Promise<AppFacts | null>;
+  /**
+   * The app's facts, once every notification committed before the call (or before `since`, a
+   * `performance.now()` time such as the request's start) has arrived: a request catches up once,
+   * not at every permission check.
+   */
+  app(appId: string, since?: number): Promise<AppFacts | null>;
   /** Every enablement of the app, by practice (one read, whichever practice is asked about). */
   enablements(appId: string): Promise<ReadonlyMap<string, EnablementFacts>>;
   /** Forget everything (a governance change may have happened). */
@@ -68,8 +73,8 @@ export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>)
   return {
     // Asked first in every app request (the bearer check): catching up with the notifications
     // committed before the request makes a change made anywhere visible to it, not merely soon.
-    app: async (appId) => {
-      if (listening) await listener.caughtUp().catch(() => clear());
+    app: async (appId, since) => {
+      if (listening) await listener.caughtUp(since).catch(() => clear());
       return cached(apps, appId, () => loadAppFacts(db, appId));
     },
     enablements: (appId) => cached(enablements, appId, () => enablementsOfApp(db, appId)),

@@ -47,9 +47,11 @@ export interface Listener {
   /**
    * Resolves once every notification committed before this call has been handed to `notified`: a
    * round trip on the listening connection, which the server answers only after delivering the
-   * notifications already signalled to it. Concurrent callers share one round trip.
+   * notifications already signalled to it. Concurrent callers share one round trip. With `since`
+   * (a `performance.now()` time), a round trip already completed that was sent at or after it
+   * suffices: everything committed before `since` has then arrived.
    */
-  caughtUp(): Promise<void>;
+  caughtUp(since?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,11 +123,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         await connect();
         // Callers that arrive while no round trip is waiting to be sent join the next one.
         let next: Promise<void> | null = null;
+        /** When the latest completed round trip was sent (-Infinity: none yet). */
+        let caughtUpFrom = -Infinity;
         return {
-          caughtUp() {
+          caughtUp(since) {
+            if (since !== undefined && caughtUpFrom >= since) return Promise.resolve();
             next ??= new Promise<void>((resolve) => process.nextTick(resolve)).then(() => {
               next = null;
-              return listener.unsafe('select 1').then(() => undefined);
+              const sent = performance.now();
+              return listener.unsafe('select 1').then(() => void (caughtUpFrom = Math.max(caughtUpFrom, sent)));
             });
             return next;
           },

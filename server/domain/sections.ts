@@ -99,26 +99,32 @@ export interface SectionOptions {
   to?: string;
 }
 
+// Built once: constructing a time-zone formatter costs far more than formatting with it.
+const ENGLAND_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today's calendar date in England, where GP Connect providers read date-only parameters. */
-export const englandToday = (now: Date = new Date()) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+export const englandToday = (now: Date = new Date()) => ENGLAND_DATE.format(now);
 
 /**
  * Why a section's options cannot be asked (GP Connect's rules, applied to every connector so the
  * API answers alike): search periods lie in the past, the diary search date does not, and "most
  * recent" is not combined with a period. Null when acceptable.
  */
-export function sectionOptionsProblem(section: Section, options: SectionOptions, today: string = englandToday()): OptionsProblem | null {
-  const range = (message: string): OptionsProblem => ({ code: 'INVALID_DATE_RANGE', message });
-  if (options.from && options.to && options.from > options.to) return range('"from" must not be after "to".');
-  if (options.from && options.from > today) return range('"from" must not be in the future.');
-  if (options.to && options.to > today && section !== 'MEDICATIONS') return range('"to" must not be in the future: the record holds nothing later than today.');
-  if (options.diaryBefore && options.diaryBefore < today) return range('"before" must be today or later.');
-  const bad = (message: string): OptionsProblem => ({ code: 'BAD_USER_INPUT', message });
-  if (options.mostRecent !== undefined && (options.from || options.to)) return bad('"mostRecent" cannot be combined with "from" or "to".');
-  if (options.mostRecent !== undefined && (!Number.isInteger(options.mostRecent) || options.mostRecent < 1 || options.mostRecent > 1000)) return bad('"mostRecent" must be between 1 and 1000.');
+export function sectionOptionsProblem(section: Section, options: SectionOptions, today?: string): OptionsProblem | null {
+  // Today only when a date was given: most requests give none.
+  const now = options.from || options.to || options.diaryBefore ? (today ?? englandToday()) : '';
+  if (options.from && options.to && options.from > options.to) return badRange('"from" must not be after "to".');
+  if (options.from && options.from > now) return badRange('"from" must not be in the future.');
+  if (options.to && options.to > now && section !== 'MEDICATIONS') return badRange('"to" must not be in the future: the record holds nothing later than today.');
+  if (options.diaryBefore && options.diaryBefore < now) return badRange('"before" must be today or later.');
+  if (options.mostRecent !== undefined && (options.from || options.to)) return badInput('"mostRecent" cannot be combined with "from" or "to".');
+  if (options.mostRecent !== undefined && (!Number.isInteger(options.mostRecent) || options.mostRecent < 1 || options.mostRecent > 1000)) return badInput('"mostRecent" must be between 1 and 1000.');
   return null;
 }
+
+// Outside the function: it runs for every section of every patient, and closures made per call cost.
+const badRange = (message: string): OptionsProblem => ({ code: 'INVALID_DATE_RANGE', message });
+const badInput = (message: string): OptionsProblem => ({ code: 'BAD_USER_INPUT', message });
 
 export interface OptionsProblem {
   code: 'INVALID_DATE_RANGE' | 'BAD_USER_INPUT';

@@ -17,7 +17,8 @@ function groupedLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyO
   });
 }
 
-export function createGovernanceLoaders(db: Db, appId: string | null, accessFacts: AccessFacts) {
+/** `requestStart`: when the request began (`performance.now()`); its app facts are no older than that. */
+export function createGovernanceLoaders(db: Db, appId: string | null, accessFacts: AccessFacts, requestStart: number) {
   // Read once per request (the access facts may keep them between requests too).
   let callerEnablements: Promise<ReadonlyMap<string, EnablementFacts>> | null = null;
   const enablementsOfCaller = () => (callerEnablements ??= appId ? accessFacts.enablements(appId) : Promise.resolve(new Map()));
@@ -34,8 +35,11 @@ export function createGovernanceLoaders(db: Db, appId: string | null, accessFact
     historyOfPairing: groupedLoader((ids) => pairingHistories(db, ids), (r) => r.pairingId),
     scopesOfSupplier: groupedLoader((ids) => scopesOfSuppliers(db, ids), (r) => r.supplierId),
     appsOfSupplier: groupedLoader((ids) => appsOfSuppliers(db, ids), (r) => r.supplierId),
-    /** The calling app's facts (null for people): from the process's access facts, kept fresh by the database. */
-    callerAppFacts: { load: (id: string): Promise<AppFacts | null> => accessFacts.app(id) },
+    /**
+     * The calling app's facts (null for people): from the process's access facts, kept fresh by the
+     * database; caught up with notifications once per request (the bearer check already did).
+     */
+    callerAppFacts: { load: (id: string): Promise<AppFacts | null> => accessFacts.app(id, requestStart) },
     /** The calling app's enablement at a practice. */
     callerEnablement: {
       load: async (odsCode: string): Promise<EnablementFacts | null> => (await enablementsOfCaller()).get(odsCode) ?? null,

@@ -136,6 +136,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
     graphiql: { title: 'GP Open Integration', defaultQuery: '# Get a token: npm run token -- developer\n{ clinicalSystems { id name } }\n' },
     renderGraphiQL,
     maskedErrors: { isDev: false },
+    maxRequestBodySize: false, // bodyLimitPlugin caps every body (a second cap would only cost time)
     cors: corsPolicy(env.CORS_ORIGINS),
     logging: env.LOG_LEVEL === 'silent' ? false : env.LOG_LEVEL,
     plugins: [
@@ -161,6 +162,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       idempotencyPlugin(db),
     ],
     context: async ({ request }) => {
+      const requestStart = performance.now();
       let actor: Actor;
       try {
         actor = await actorOf(request);
@@ -180,7 +182,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         env,
         meta,
         loaders: createLoaders(db, registry, meta),
-        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts),
+        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts, requestStart),
         accessLog: new AccessLog(actor, requestId),
         plugins: pluginHost!,
         auditIntegrity,

@@ -9,6 +9,14 @@ const tooLarge = (maxBytes: number) =>
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
 
+// Only one non-negative integer is a valid Content-Length (a list of them is a smuggling attempt).
+const CONTENT_LENGTH = /^\d+$/;
+const invalidLength = () =>
+  new Response(JSON.stringify({ errors: [{ message: 'Content-Length header is invalid.', extensions: { code: 'BAD_REQUEST' } }] }), {
+    status: 400,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+
 export interface BodyCaps {
   /** For every request whose caller is not (yet) known. */
   anonymousMaxBytes: number;
@@ -21,7 +29,8 @@ export interface BodyCaps {
 /**
  * The larger cap applies only once the token has verified: a forged or malformed bearer header
  * buys nothing, so an unauthenticated caller can never make the server hold more than the
- * anonymous cap.
+ * anonymous cap. This is the only cap on request bodies: Yoga's own (maxRequestBodySize) is switched
+ * off in app.ts, since it would stream every body through a second size-counting pipeline.
  */
 export function bodyLimitPlugin(caps: BodyCaps): Plugin {
   const small = caps.anonymousMaxBytes;
@@ -30,7 +39,9 @@ export function bodyLimitPlugin(caps: BodyCaps): Plugin {
   const capFor = async (request: Request) => (large > small && hasBearer(request) && (await caps.isVerified(request)) ? large : small);
   return {
     async onRequest({ request, endResponse }) {
-      const declared = Number(request.headers.get('content-length') ?? '0');
+      const length = request.headers.get('content-length');
+      if (length !== null && !CONTENT_LENGTH.test(length)) return endResponse(invalidLength());
+      const declared = Number(length ?? '0');
       if (declared <= small) return;
       const maxBytes = await capFor(request);
       if (declared > maxBytes) endResponse(tooLarge(maxBytes));

@@ -1,5 +1,6 @@
 // Appointment management reads: free slots of a practice and a patient's (future) appointments.
 import type { PracticeRecord } from '../../domain/practices.js';
+import { englandToday } from '../../domain/sections.js';
 import type { Appointment, DateRange, Slot } from '../../domain/scheduling.js';
 import { eachLimited } from './batch.js';
 import { ODS_SYSTEM, typeOf, type Resource } from './fhir.js';
@@ -12,8 +13,7 @@ import { providerError } from './provider-errors.js';
 const ORGANISATION_TYPE = 'https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1';
 export const fhirInstant = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 /** Calendar date in England: providers read date-only search parameters in their local time. */
-const englandDate = (date: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+const englandDate = (date: Date) => englandToday(date);
 
 /**
  * The free-slot searchset for a window. The searchFilter names the organisation that will book
