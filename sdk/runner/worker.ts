@@ -1,14 +1,24 @@
 // Pool worker: keeps one QuickJS WebAssembly instance and runs one plugin at a time in it. A run
 // that leaves the instance suspect answers through its own port and then waits, so the pool's host
 // side terminates this worker and a fresh one (fresh WebAssembly memory) takes the next run.
-import type { MessagePort } from 'node:worker_threads';
+import { type MessagePort, workerData } from 'node:worker_threads';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { lowerThreadPriority } from './priority.js';
 import { loadSandboxModule, runInSandbox, type SandboxResult, type SandboxTask } from './sandbox.js';
+
+/** What the pool tells each worker as it starts. */
+export interface WorkerOptions {
+  niceness: number;
+}
 
 export interface WorkerTask extends SandboxTask {
   /** Where a result that requires this worker's replacement is posted. */
   port: MessagePort;
 }
+
+// The pool's own data comes second in tinypool's workerData.
+const options = (Array.isArray(workerData) ? workerData[1] : undefined) as WorkerOptions | undefined;
+lowerThreadPriority(options?.niceness ?? 0);
 
 // Compiled and instantiated as the worker starts, so a run's deadline never pays for it.
 const module: Promise<QuickJSWASMModule> = loadSandboxModule();
