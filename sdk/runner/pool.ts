@@ -79,6 +79,9 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
     maxThreads: threads,
     idleTimeout: 60_000,
     resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: 256 },
+    // Idle workers wait on their event loop rather than blocked in Atomics.wait, so each can make
+    // its next run's context between tasks (see worker.ts).
+    useAtomics: false,
     workerData,
   });
   let recycledWorkers = 0;

@@ -4,7 +4,7 @@
 import { type MessagePort, workerData } from 'node:worker_threads';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { lowerThreadPriority } from './priority.js';
-import { loadSandboxModule, runInSandbox, type SandboxResult, type SandboxTask } from './sandbox.js';
+import { loadSandboxModule, prepareNextRun, runInSandbox, type SandboxResult, type SandboxTask } from './sandbox.js';
 
 /** What the pool tells each worker as it starts. */
 export interface WorkerOptions {
@@ -20,8 +20,12 @@ export interface WorkerTask extends SandboxTask {
 const options = (Array.isArray(workerData) ? workerData[1] : undefined) as WorkerOptions | undefined;
 lowerThreadPriority(options?.niceness ?? 0);
 
-// Compiled and instantiated as the worker starts, so a run's deadline never pays for it.
-const module: Promise<QuickJSWASMModule> = loadSandboxModule();
+// Compiled and instantiated as the worker starts, so a run's deadline never pays for it; the first
+// run's context is made then too.
+const module: Promise<QuickJSWASMModule> = loadSandboxModule().then((ready) => {
+  prepareNextRun(ready);
+  return ready;
+});
 
 export default async function runTask(task: WorkerTask): Promise<SandboxResult> {
   const { port, ...sandboxTask } = task;
@@ -39,6 +43,9 @@ export default async function runTask(task: WorkerTask): Promise<SandboxResult> 
   }
   if (!result.recycle) {
     port.close();
+    // The next run's context is made once this answer is on its way (the pool's workers wait on
+    // their event loop between tasks, so this runs while the worker is idle).
+    void module.then((ready) => setImmediate(() => prepareNextRun(ready)));
     return result;
   }
   port.postMessage(result);
