@@ -1,6 +1,8 @@
 // Benchmark server (child process): the real API and the hand-written baseline on one node:http
 // server, so both go through the same HTTP stack and the same PostgreSQL. /bench/statements says how
 // many SQL statements the API has run, so the benchmark can report statements per request.
+// POST /bench/plugin-load?threads=&niceness= starts a plugin pool at full tilt in this process (where
+// the platform's own pool runs) and DELETE stops it, answering the runs done: scenario f.
 // `--discard-audit` starts the API with its audit writer swapped for one that drops events, only so
 // the benchmark can show what audit costs. On SIGTERM it stops and exits normally, so a CPU profile
 // (node --cpu-prof) is written.
@@ -10,6 +12,7 @@ import { createApp } from '../server/http/app.js';
 import { openDatabase } from '../server/db/client.js';
 import { loadEnv } from '../server/env.js';
 import { baselineRecord } from './baseline-record.js';
+import { pluginLoad } from './plugin-sandbox.js';
 
 const discardAuditForBenchmark = process.argv.includes('--discard-audit');
 const env = loadEnv();
@@ -27,6 +30,7 @@ const server = createServer((req, res) => {
   res.once('close', () => void (inFlight -= 1));
   const url = new URL(req.url ?? '/', 'http://bench');
   if (url.pathname === '/bench/statements') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ statements }));
+  if (url.pathname === '/bench/plugin-load') return void pluginLoadRequest(req.method ?? 'GET', url.searchParams).then((body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
   if (url.pathname !== '/baseline/record') return void yoga(req, res);
   baselineRecord(sql, url.searchParams.get('nhs') ?? '')
     .then((record) => {
@@ -38,6 +42,15 @@ const server = createServer((req, res) => {
       res.end();
     });
 });
+let load: Awaited<ReturnType<typeof pluginLoad>> | null = null;
+async function pluginLoadRequest(method: string, params: URLSearchParams): Promise<unknown> {
+  if (method === 'POST' && !load) load = await pluginLoad(Number(params.get('threads')), Number(params.get('niceness')));
+  if (method !== 'DELETE' || !load) return {};
+  const stopping = load;
+  load = null;
+  return stopping.stop();
+}
+
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);

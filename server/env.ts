@@ -99,8 +99,10 @@ const EnvSchema = z.object({
   /** Lifetime of access tokens issued to supplier apps at /oauth2/token. */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** At most this many suppliers may be LIVE at once (NHS England's approved set). */
-  /** Worker threads of the plugin sandbox pool (started on the first plugin run). */
-  PLUGIN_THREADS: z.coerce.number().int().min(1).max(32).default(2),
+  /** Worker threads of the plugin sandbox pool (started on the first plugin run); default: one fewer than the cores, at least 1. */
+  PLUGIN_THREADS: z.coerce.number().int().min(1).max(32).optional(),
+  /** Nice value of the plugin pool's threads (Linux): plugin runs yield the CPU to the API; 0 leaves them at normal priority. */
+  PLUGIN_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
   /** Scheduled plugin triggers: every replica may tick; a claim row lets exactly one run each fire. */
   PLUGIN_SCHEDULER: z.enum(['on', 'off']).default('on'),
   MAX_LIVE_SUPPLIERS: z.coerce.number().int().min(1).default(20),

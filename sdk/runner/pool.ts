@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { effectiveLimits, effectSchema, type Effect, type EffectKind, type RunLimits } from '../manifest.js';
 import type { PluginContext } from '../plugin.js';
 import type { SandboxResult } from './sandbox.js';
-import type { WorkerTask } from './worker.js';
+import type { WorkerOptions, WorkerTask } from './worker.js';
 
 export type RunOutcome = 'OK' | 'EFFECTS_REFUSED' | 'TIMEOUT' | 'OUT_OF_MEMORY' | 'ERROR';
 
@@ -41,8 +41,14 @@ export interface RunResult {
 }
 
 export interface RunnerOptions {
-  /** Worker threads; default the machine's parallelism (at least 1, at most 4). */
+  /** Worker threads; default one fewer than the machine's parallelism (at least 1, at most 4). */
   threads?: number;
+  /**
+   * Nice value of the worker threads (Linux: per thread; elsewhere ignored): plugin runs are
+   * background work, so the API's own threads win the CPU whenever both want it. 0 leaves them as
+   * they are. Default 10.
+   */
+  niceness?: number;
   /** Extra time past a run's deadline before its worker is terminated (ms). */
   watchdogGraceMs?: number;
 }
@@ -59,8 +65,13 @@ export interface PluginRunner {
 /** V8 stack of each worker: far above QuickJS's own limit, so deep guest recursion trips QuickJS first. */
 const WORKER_STACK_MB = 64;
 
+/** One core is left to the API itself; a one-core machine still gets a worker. */
+export const defaultPluginThreads = () => Math.min(4, Math.max(1, availableParallelism() - 1));
+export const DEFAULT_NICENESS = 10;
+
 export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
-  const threads = options.threads ?? Math.min(4, Math.max(1, availableParallelism()));
+  const threads = options.threads ?? defaultPluginThreads();
+  const workerData: WorkerOptions = { niceness: options.niceness ?? DEFAULT_NICENESS };
   const grace = options.watchdogGraceMs ?? 250;
   const pool = new Tinypool({
     filename: new URL('./worker.js', import.meta.url).href,
@@ -68,6 +79,10 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
     maxThreads: threads,
     idleTimeout: 60_000,
     resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: 256 },
+    // Idle workers wait on their event loop rather than blocked in Atomics.wait, so each can make
+    // its next run's context between tasks (see worker.ts).
+    useAtomics: false,
+    workerData,
   });
   let recycledWorkers = 0;
 

@@ -79,16 +79,30 @@ const PLUGIN_SPECIFIER = 'gpoi:plugin';
  * intrinsics and module map), so a run pays neither for a runtime nor for its memory-usage context.
  * The runtime is replaced after any run that did not end cleanly, that left promise jobs behind, or
  * that left more than RETIRE_ABOVE_BYTES of heap once its context was gone, and every MAX_RUNS runs.
+ * The next run's context is made while the worker is idle (prepareNextRun): created, bootstrapped
+ * and given the SDK module, with no guest code run in it, so a run starts straight at the plugin.
  */
 interface WarmRuntime {
   runtime: QuickJSRuntime;
   runs: number;
   /** What the runtime-wide hooks (interrupt handler, module loader) serve: the run in progress. */
   current: { bundle: string; deadline: number; interrupted: boolean };
+  /** Heap the runtime held once the last run's context was gone (garbage not yet collected). */
+  leftover: number;
+  next: PreparedContext | null;
+}
+interface PreparedContext {
+  context: QuickJSContext;
+  /** The run's driver (made by BOOTSTRAP): (now, inputJson, contextJson) => Promise<string>. */
+  driver: QuickJSHandle;
+  /** Where the context's log function sends each call: the run in progress. */
+  log: (message: QuickJSHandle) => void;
 }
 const warmRuntimes = new WeakMap<QuickJSWASMModule, WarmRuntime>();
 const MAX_RUNS_PER_RUNTIME = 1_000;
 const RETIRE_ABOVE_BYTES = 8 * 1024 * 1024;
+/** Time allowed to our own bootstrap while a context is prepared (no guest code runs then). */
+const PREPARE_DEADLINE_MS = 1_000;
 
 function warmRuntime(module: QuickJSWASMModule): WarmRuntime {
   const existing = warmRuntimes.get(module);
@@ -105,7 +119,7 @@ function warmRuntime(module: QuickJSWASMModule): WarmRuntime {
     },
     (_base, requested) => requested,
   );
-  const warm = { runtime, runs: 0, current };
+  const warm: WarmRuntime = { runtime, runs: 0, current, leftover: heapInUse(runtime), next: null };
   warmRuntimes.set(module, warm);
   return warm;
 }
@@ -114,6 +128,7 @@ function warmRuntime(module: QuickJSWASMModule): WarmRuntime {
 function retireRuntime(module: QuickJSWASMModule, warm: WarmRuntime): boolean {
   warmRuntimes.delete(module);
   try {
+    if (warm.next?.context.alive) disposePrepared(warm.next);
     warm.runtime.dispose();
     return true;
   } catch {
@@ -121,12 +136,61 @@ function retireRuntime(module: QuickJSWASMModule, warm: WarmRuntime): boolean {
   }
 }
 
-// Runs in the guest before the plugin: pins the clock and routes console to the capped log.
+/** A fresh context for the next run: bootstrapped, holding the SDK module, not yet seen by any guest. */
+function prepareContext(warm: WarmRuntime): PreparedContext {
+  const { runtime, current } = warm;
+  current.bundle = '';
+  current.deadline = Date.now() + PREPARE_DEADLINE_MS;
+  current.interrupted = false;
+  // The run sets its own limits; what is made here is the platform's code only.
+  runtime.setMemoryLimit(-1);
+  const context = runtime.newContext();
+  const prepared: PreparedContext = { context, driver: context.undefined, log: () => undefined };
+  try {
+    setGlobal(context, '__gpoiLog', context.newFunction('log', (message) => prepared.log(message)));
+    prepared.driver = context.evalCode(BOOTSTRAP, 'bootstrap.js').unwrap();
+    const imported = context.evalCode(`import('${PLUGIN_MODULE_SPECIFIER}')`, 'prepare.js').unwrap();
+    try {
+      runtime.executePendingJobs().unwrap();
+      const state = context.getPromiseState(imported);
+      if (state.type === 'fulfilled') state.value.dispose();
+      else if (state.type === 'rejected') state.error.dispose();
+      if (state.type !== 'fulfilled' || runtime.hasPendingJob()) throw new Error('the SDK module did not load');
+    } finally {
+      imported.dispose();
+    }
+    return prepared;
+  } catch (error) {
+    disposePrepared(prepared);
+    throw error;
+  }
+}
+
+function disposePrepared(prepared: PreparedContext) {
+  if (prepared.driver.alive) prepared.driver.dispose();
+  prepared.context.dispose();
+}
+
+/**
+ * Makes the next run's context ahead of time, while the worker has nothing else to do. A failure
+ * here is left for the next run, which then makes its context itself and reports what happened.
+ */
+export function prepareNextRun(module: QuickJSWASMModule): void {
+  try {
+    const warm = warmRuntime(module);
+    if (!warm.next) warm.next = prepareContext(warm);
+  } catch {
+    // The next run starts without a prepared context.
+  }
+}
+
+// Runs in the guest as a context is prepared: routes console to the capped log, readies a clock,
+// and evaluates to the run's driver, which the host calls with the run's time, input and context
+// (as JSON text) before any plugin code is loaded. Nothing of it stays reachable from globalThis.
 const BOOTSTRAP = `(() => {
   const hostLog = globalThis.__gpoiLog;
   delete globalThis.__gpoiLog;
-  const fixed = globalThis.__gpoiNow;
-  delete globalThis.__gpoiNow;
+  let fixed = 0;
   const RealDate = Date;
   class HostDate extends RealDate {
     constructor(...args) { if (args.length === 0) super(fixed); else super(...args); }
@@ -136,27 +200,25 @@ const BOOTSTRAP = `(() => {
   const text = (part) => { try { return typeof part === 'string' ? part : JSON.stringify(part) ?? String(part); } catch { return '[unprintable]'; } };
   const log = (...parts) => { hostLog(parts.map(text).join(' ')); };
   globalThis.console = { log, info: log, warn: log, error: log, debug: log };
-  globalThis.__gpoiLogFn = log;
   // Their callbacks could run after the run's own context is gone, inside a later run's job queue.
   delete globalThis.FinalizationRegistry;
   delete globalThis.WeakRef;
-})();`;
-
-// The run itself: import the plugin, call run(input, context), hand back one JSON string.
-const DRIVER = `(() => {
-  const input = JSON.parse(globalThis.__gpoiInput);
-  const context = JSON.parse(globalThis.__gpoiContext);
-  context.log = globalThis.__gpoiLogFn;
-  delete globalThis.__gpoiInput; delete globalThis.__gpoiContext; delete globalThis.__gpoiLogFn;
   const describe = (e) => { try { return String(e && e.name) + ': ' + String(e && e.message); } catch { return 'Error: unprintable'; } };
-  return import('${PLUGIN_SPECIFIER}')
-    .then((ns) => {
-      const plugin = ns.default ?? ns;
-      if (!plugin || typeof plugin.run !== 'function') throw new TypeError('the module must export default { run(input, context) }');
-      return plugin.run(input, context);
-    })
-    .then((output) => JSON.stringify({ ok: output === undefined ? [] : output }))
-    .catch((e) => JSON.stringify({ error: describe(e).slice(0, ${MAX_ERROR_CHARS}) }));
+  // The run itself: import the plugin, call run(input, context), hand back one JSON string.
+  return (now, inputJson, contextJson) => {
+    fixed = now;
+    const input = JSON.parse(inputJson);
+    const context = JSON.parse(contextJson);
+    context.log = log;
+    return import('${PLUGIN_SPECIFIER}')
+      .then((ns) => {
+        const plugin = ns.default ?? ns;
+        if (!plugin || typeof plugin.run !== 'function') throw new TypeError('the module must export default { run(input, context) }');
+        return plugin.run(input, context);
+      })
+      .then((output) => JSON.stringify({ ok: output === undefined ? [] : output }))
+      .catch((e) => JSON.stringify({ error: describe(e).slice(0, ${MAX_ERROR_CHARS}) }));
+  };
 })()`;
 
 export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): SandboxResult {
@@ -180,21 +242,23 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
   });
 
   let warm: WarmRuntime | undefined;
-  let context: QuickJSContext | undefined;
-  // Heap the runtime already holds (garbage of earlier runs not yet collected): the run's limit comes on top.
-  let leftover = 0;
+  let prepared: PreparedContext | undefined;
   try {
     warm = warmRuntime(module);
+    const ready = warm.next ?? prepareContext(warm);
+    warm.next = null;
+    prepared = ready;
+    const ctx = ready.context;
     const { runtime, current } = warm;
     warm.runs += 1;
     current.bundle = task.bundle;
     current.deadline = deadline;
     current.interrupted = false;
     const interruptedNow = () => current.interrupted;
-    leftover = heapInUse(runtime);
+    // Heap the runtime already holds (garbage of earlier runs not yet collected): the run's limit comes on top.
+    const leftover = warm.leftover;
     runtime.setMemoryLimit(task.limits.memoryBytes + leftover);
     runtime.setMaxStackSize(task.limits.stackBytes);
-    const ctx = (context = runtime.newContext());
     if (task.compileOnly) {
       const compiled = ctx.evalCode(task.bundle, 'plugin.js', { type: 'module', compileOnly: true });
       if (!compiled.error) {
@@ -213,7 +277,7 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
       return finish('ERROR', { error: message.slice(0, MAX_ERROR_CHARS) });
     }
 
-    const hostLog = ctx.newFunction('log', (message) => {
+    ready.log = (message) => {
       logCalls += 1;
       if (logCalls > MAX_LOG_CALLS) throw new Error('too many log calls');
       // Only a string primitive is read: converting anything else would run guest code from here.
@@ -226,20 +290,12 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
       const line = ctx.getString(message);
       logBytes += line.length;
       logs.push(line);
-    });
-    setGlobal(ctx, '__gpoiLog', hostLog);
-    setGlobal(ctx, '__gpoiNow', ctx.newNumber(task.nowMs));
-    setGlobal(ctx, '__gpoiInput', ctx.newString(task.inputJson));
-    setGlobal(ctx, '__gpoiContext', ctx.newString(task.contextJson));
-
-    const boot = ctx.evalCode(BOOTSTRAP, 'bootstrap.js');
-    if (boot.error) {
-      boot.error.dispose();
-      return finish(interruptedNow() ? 'TIMEOUT' : 'ERROR', { error: 'the sandbox could not start', recycle: true });
-    }
-    boot.value.dispose();
-
-    const started = ctx.evalCode(DRIVER, 'driver.js');
+    };
+    const started = withHandle(ctx.newNumber(task.nowMs), (now) =>
+      withHandle(ctx.newString(task.inputJson), (input) =>
+        withHandle(ctx.newString(task.contextJson), (contextJson) => ctx.callFunction(ready.driver, ctx.undefined, now, input, contextJson)),
+      ),
+    );
     if (started.error) {
       started.error.dispose();
       return finish(interruptedNow() ? 'TIMEOUT' : 'ERROR', { error: interruptedNow() ? 'deadline passed' : 'the plugin could not start' });
@@ -290,8 +346,11 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
       try {
         // Jobs still queued would run in the next run's time: only a runtime with none is kept.
         if (warm.runtime.hasPendingJob()) keep = false;
-        context?.dispose();
-        if (keep && (warm.runs >= MAX_RUNS_PER_RUNTIME || heapInUse(warm.runtime) > RETIRE_ABOVE_BYTES)) keep = false;
+        if (prepared) disposePrepared(prepared);
+        if (keep) {
+          warm.leftover = heapInUse(warm.runtime);
+          if (warm.runs >= MAX_RUNS_PER_RUNTIME || warm.leftover > RETIRE_ABOVE_BYTES) keep = false;
+        }
       } catch {
         keep = false;
       }

@@ -190,7 +190,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       };
     },
   });
-  const host = (pluginHost = createPluginHost({ db, api: (request) => yoga.fetch(request), tokens: pluginRunTokens, threads: env.PLUGIN_THREADS, connectorFor: (practice) => registry.forPractice(practice) }));
+  const host = (pluginHost = createPluginHost({ db, api: (request) => yoga.fetch(request), tokens: pluginRunTokens, threads: env.PLUGIN_THREADS, niceness: env.PLUGIN_NICENESS, connectorFor: (practice) => registry.forPractice(practice) }));
   const scheduler = createPluginScheduler(db, host, { start: env.PLUGIN_SCHEDULER === 'on' && env.NODE_ENV !== 'test' });
   const plugins = { host, scheduler, handleDomainEvent: pluginEventHandler(db, host), tokens: pluginRunTokens };
   // Plugins hear committed domain events through the same at-least-once hook as any handler.

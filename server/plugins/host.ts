@@ -18,8 +18,10 @@ export interface PluginHostOptions {
   tokens: PluginRunTokens;
   /** Which connector applies a run's appointment effects at a practice; default: the sandbox only. */
   connectorFor?: ConnectorFor;
-  /** Worker threads of the sandbox pool, started on the first run. */
+  /** Worker threads of the sandbox pool, started on the first run (default: the runner's). */
   threads?: number;
+  /** Nice value of the pool's threads (default: the runner's). */
+  niceness?: number;
 }
 
 export interface PluginHost {
@@ -30,11 +32,11 @@ export interface PluginHost {
   close(): Promise<void>;
 }
 
-export function createPluginHost({ db, api, tokens, threads, connectorFor }: PluginHostOptions): PluginHost {
+export function createPluginHost({ db, api, tokens, threads, niceness, connectorFor }: PluginHostOptions): PluginHost {
   const registry = connectorFor ? null : connectorRegistry(db);
   const connectors: ConnectorFor = connectorFor ?? ((practice) => registry!.forPractice(practice));
   let runner: PluginRunner | null = null;
-  const pool = () => (runner ??= createPluginRunner(threads ? { threads } : {}));
+  const pool = () => (runner ??= createPluginRunner({ ...(threads ? { threads } : {}), ...(niceness !== undefined ? { niceness } : {}) }));
 
   async function inputFor(target: RunTarget, runId: string, trigger: RunTrigger, now: Date): Promise<{ data: unknown } | { error: string }> {
     if (!target.manifest.input) return { data: null };

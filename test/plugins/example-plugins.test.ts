@@ -51,12 +51,27 @@ describe('appointment-follow-up', () => {
   const event = read('appointment-follow-up', 'event.json') as { type: string; id: string; subject: Record<string, string> };
   const trigger = { kind: 'event', type: event.type, eventId: event.id, subject: event.subject } as never;
 
-  it('on a booking, proposes the questionnaire task due the day before', async () => {
+  it('on a booking, drafts the questionnaire into the review queue and proposes a task to send it the day before', async () => {
     const { sandboxed, inNode } = await both('appointment-follow-up', read('appointment-follow-up', 'input.json'), { now: '2026-12-01T10:00:00.000Z', practice: { odsCode: 'Z91001' }, trigger });
-    expect(sandboxed.outcome).toBe('OK');
-    expect(sandboxed.effects).toEqual([
-      { kind: 'practice-task.create', nhsNumber: '9990000018', title: 'Send pre-appointment questionnaire', detail: 'Appointment apt-1 on 2026-12-10 09:00 with Dr A Example.', dueDate: '2026-12-09' },
-    ]);
+    expect(sandboxed.outcome, sandboxed.error ?? '').toBe('OK');
+    const [document, task] = sandboxed.effects;
+    expect(document).toMatchObject({ kind: 'document.send', nhsNumber: '9990000018', title: 'Pre-appointment questionnaire for 2026-12-10 09:00' });
+    const text = document?.kind === 'document.send' ? (document.text ?? '') : '';
+    expect(text).toContain('Your appointment is on 2026-12-10 09:00 with Dr A Example.');
+    expect(text.split('\n').filter((line) => /^\d\. /.test(line))).toHaveLength(4);
+    expect(task).toEqual({
+      kind: 'practice-task.create', nhsNumber: '9990000018', title: 'Send pre-appointment questionnaire',
+      detail: 'Appointment apt-1 on 2026-12-10 09:00 with Dr A Example: send the patient "Pre-appointment questionnaire for 2026-12-10 09:00" from the document review queue.',
+      dueDate: '2026-12-09',
+    });
+    expect(sandboxed.effects).toEqual(inNode);
+  });
+
+  it('for an appointment sooner than a day away, the task is due today', async () => {
+    const input = { patient: { nhsNumber: '9990000018', appointments: { appointments: [{ id: 'apt-1', start: '2026-12-01T16:00:00Z', status: 'BOOKED', practitioner: null }] } } };
+    const { sandboxed, inNode } = await both('appointment-follow-up', input, { now: '2026-12-01T10:00:00.000Z', practice: { odsCode: 'Z91001' }, trigger });
+    expect(sandboxed.effects.map((e) => e.kind)).toEqual(['document.send', 'practice-task.create']);
+    expect(sandboxed.effects[1]).toMatchObject({ dueDate: '2026-12-01', detail: expect.stringMatching(/^Appointment apt-1 on 2026-12-01 16:00: send/) });
     expect(sandboxed.effects).toEqual(inNode);
   });
 

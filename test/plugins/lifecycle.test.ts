@@ -6,6 +6,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairings } from '../../server/db/schema/access.js';
 import { auditEvents } from '../../server/db/schema/audit.js';
+import { documents } from '../../server/db/schema/events.js';
 import { practices } from '../../server/db/schema/governance.js';
 import { pluginRuns, pluginVersions, practiceTasks } from '../../server/db/schema/plugins.js';
 import { sbAppointments } from '../../server/db/schema/sandbox.js';
@@ -222,9 +223,14 @@ describe.each(await availableBackends())('plugin lifecycle (%s)', (backend) => {
     const event = { id: 'evt_test_1', type: 'appointment.booked', practiceOds: 'Z91001', subject: { nhsNumber: booked.nhsNumber, appointmentId: booked.id } };
     const runs = await app.api.plugins.handleDomainEvent(event);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ outcome: 'OK', effectsApplied: 1 });
+    expect(runs[0]).toMatchObject({ outcome: 'OK', effectsApplied: 2 });
     const [task] = await app.database.db.select().from(practiceTasks).where(eq(practiceTasks.createdByRun, runs[0]!.id));
     expect(task).toMatchObject({ nhsNumber: booked.nhsNumber, title: 'Send pre-appointment questionnaire', dueDate: new Date(start.getTime() - 24 * 3600 * 1000).toISOString().slice(0, 10) });
+    // The questionnaire waits in the practice's review queue, sent by the run.
+    const [questionnaire] = await app.database.db.select().from(documents).where(eq(documents.sentBy, runs[0]!.id));
+    expect(questionnaire).toMatchObject({ practiceOds: 'Z91001', nhsNumber: booked.nhsNumber, status: 'AWAITING_REVIEW', contentType: 'PLAIN_TEXT' });
+    expect(questionnaire!.title).toMatch(/^Pre-appointment questionnaire for \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(Buffer.from(questionnaire!.content).toString('utf8')).toContain('Answering these questions before you come');
     expect(await app.api.plugins.handleDomainEvent(event)).toEqual([]);
     expect(await app.api.plugins.handleDomainEvent({ ...event, id: 'evt_test_2', practiceOds: 'Z91002' })).toEqual([]);
     const audited = await app.database.db.select().from(auditEvents).where(inArray(auditEvents.requestId, [runs[0]!.id]));

@@ -164,6 +164,24 @@ describe('runs sharing a warm worker are isolated from each other', () => {
       await single.close();
     }
   });
+
+  it('a run reaching an idle worker, whose context was made in advance, has its own clock and a clean realm', async () => {
+    const single = createPluginRunner({ threads: 1 });
+    try {
+      const later = { ...context, now: '2027-03-04T05:06:07.000Z' };
+      expect(await single.run({ bundle: hostile[0]!, input: {}, context, limits: { timeoutMs: 2_000 }, allowedEffects: [] })).toMatchObject({ outcome: 'OK' });
+      // The worker is idle meanwhile, so it makes the next run's context before the run arrives.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const result = await single.run({ bundle: probe, input: {}, context: later, limits: { timeoutMs: 2_000 }, allowedEffects: ['practice-task.create'] });
+      expect(result.outcome, result.error ?? '').toBe('OK');
+      const [effect] = result.effects;
+      expect(effect?.kind === 'practice-task.create' ? effect.title : '').toMatch(
+        new RegExp(`^undefined\\|undefined\\|2,4\\|\\{"a":1\\}\\|true\\|undefined\\|undefined\\|undefined\\|undefined\\|undefined\\|${Date.parse(later.now)}\\|`),
+      );
+    } finally {
+      await single.close();
+    }
+  });
 });
 
 describe('resource attacks end with a clear outcome and a fresh worker', () => {
