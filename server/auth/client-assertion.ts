@@ -3,9 +3,8 @@
 // which check failed so a supplier can fix their client.
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWK } from 'jose';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
 import { hasUnsafeText } from '../domain/input-text.js';
-import { findClientApp, type ClientAppRecord } from './client-apps.js';
+import type { ClientAppRecord, ClientAppStore } from './client-apps.js';
 import { OAuthFailure } from './oauth-failure.js';
 
 /** NHS England's platform signs with RS512; ES384 is the elliptic-curve alternative. Nothing else. */
@@ -30,7 +29,7 @@ export interface VerifiedAssertion {
 const refuse = (description: string) => new OAuthFailure('invalid_client', description);
 
 export async function verifyClientAssertion(
-  db: Db,
+  apps: Pick<ClientAppStore, 'findClientApp'>,
   assertion: string,
   options: { tokenUrl: string; nowSeconds: number; clientId: string | null },
 ): Promise<VerifiedAssertion> {
@@ -51,7 +50,7 @@ export async function verifyClientAssertion(
   if (!CLIENT_ID.test(header.kid)) throw refuse('client_assertion header must carry the kid of a registered key.');
   if (options.clientId !== null && options.clientId !== clientId) throw refuse('client_id does not match the assertion iss.');
 
-  const app = await findClientApp(db, clientId);
+  const app = await apps.findClientApp(clientId);
   if (!app) throw refuse('Unknown client.');
   if (app.status !== 'ACTIVE') throw refuse('This client has been revoked.');
   const registered = RegisteredJwks.safeParse(app.jwks);
@@ -94,9 +93,8 @@ function describe(error: unknown, tokenUrl: string): string {
     return `client_assertion ${error.claim} claim is missing or not valid.`;
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'client_assertion signature does not verify with the registered key.';
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JOSEAlgNotAllowed) {
-    return 'The registered key with this kid does not suit the assertion alg.';
-  }
+  // The alg was checked against ASSERTION_ALGS before, so a disallowed alg cannot reach here.
+  if (error instanceof errors.JWKSNoMatchingKey) return 'The registered key with this kid does not suit the assertion alg.';
   if (error instanceof errors.JOSEError) return 'client_assertion is not valid.';
   throw error;
 }
