@@ -2,7 +2,7 @@
 // which practice, what a supplier app needs at each layer, which stage may follow which, and what
 // a section answer's status says.
 import { describe, expect, it } from 'vitest';
-import { mayAppUseScope, mayReadPracticeRecords, type AppFacts, type PracticeFacts } from '../server/domain/access.js';
+import { mayAppUseScope, mayPluginRunUseScope, mayReadPracticeRecords, type AppFacts, type PracticeFacts } from '../server/domain/access.js';
 import type { Actor } from '../server/domain/actors.js';
 import { allowedTransitions, checkTransition, PAIRING_STAGES, SANDBOX_ACCESS_STAGES, type PairingStage } from '../server/domain/pipeline.js';
 import { answered, notSupplied, unavailable, withheld } from '../server/domain/sections.js';
@@ -11,6 +11,8 @@ const sandbox: PracticeFacts = { odsCode: 'Z91001', systemId: 'EMIS_WEB', isSand
 const real: PracticeFacts = { odsCode: 'A81001', systemId: 'EMIS_WEB', isSandbox: false };
 const person = (role: 'PRACTICE_ADMIN' | 'CLINICIAN' | 'SUPPLIER_DEVELOPER' | 'REVIEWER', practiceOds: string | null = null) =>
   ({ kind: 'PERSON', id: `p-${role}`, name: role, role, practiceOds }) as unknown as Actor;
+
+const pluginRun = { kind: 'PLUGIN_RUN', runId: 'run-1', versionId: 'v-1', supplierId: 's', practiceOds: 'Z91001', scopes: ['patient/AllergyIntolerance.rs'] } as const;
 
 describe('mayReadPracticeRecords', () => {
   it('lets practice users read their own practice only', () => {
@@ -29,6 +31,21 @@ describe('mayReadPracticeRecords', () => {
     expect(mayReadPracticeRecords({ kind: 'SUPPLIER_APP', appId: 'a', supplierId: 's', scopes: [] } as unknown as Actor, sandbox)).toEqual({
       allowed: false,
       reason: 'Supplier apps are decided by scope (mayAppUseScope).',
+    });
+    expect(mayReadPracticeRecords(pluginRun, sandbox)).toEqual({ allowed: false, reason: 'Plugin runs are decided by scope (mayPluginRunUseScope).' });
+  });
+});
+
+describe('mayPluginRunUseScope', () => {
+  it('lets a plugin run use only its own practice, and only the scopes it was given there', () => {
+    expect(mayPluginRunUseScope(pluginRun, sandbox, 'patient/AllergyIntolerance.rs')).toEqual({ allowed: true });
+    expect(mayPluginRunUseScope(pluginRun, { ...sandbox, odsCode: 'Z91002' }, 'patient/AllergyIntolerance.rs')).toEqual({
+      allowed: false,
+      reason: 'A plugin run reads only its own practice (Z91001).',
+    });
+    expect(mayPluginRunUseScope(pluginRun, sandbox, 'patient/MedicationStatement.rs')).toEqual({
+      allowed: false,
+      reason: 'Scope patient/MedicationStatement.rs is not granted to this plugin at Z91001.',
     });
   });
 });
@@ -98,6 +115,9 @@ describe('pipeline', () => {
     expect(allowedTransitions('LIVE')).toEqual(['SUSPENDED', 'REVOKED']);
     expect(allowedTransitions('SUSPENDED', 'SUPPORTED_TEST')).toEqual(['SUPPORTED_TEST', 'REVOKED']);
     expect(allowedTransitions('SUSPENDED')).toEqual(['REVOKED']);
+    // A suspension recorded from a stage one may not return to (history edited, or a bug) offers only revocation.
+    expect(allowedTransitions('SUSPENDED', 'APPLIED')).toEqual(['REVOKED']);
+    expect(allowedTransitions('SUSPENDED', 'SUSPENDED')).toEqual(['REVOKED']);
     expect(allowedTransitions('REJECTED')).toEqual([]);
     expect(allowedTransitions('REVOKED')).toEqual([]);
     expect(SANDBOX_ACCESS_STAGES).toEqual(['UNSUPPORTED_TEST', 'SUPPORTED_TEST', 'ASSURED', 'LIVE']);
