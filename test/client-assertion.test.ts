@@ -73,6 +73,7 @@ const apps = () => [
   app('app-revoked', undefined, 'REVOKED'),
   app('app-suspended', undefined, 'SUSPENDED'),
   app('app-no-jwks', {}),
+  app('app-odd-kid', { keys: [{ ...ec.jwk, kid: 7 }, rsa.jwk] }),
   app('app-keys-without-kid', { keys: [{ ...rsa.jwk, kid: undefined }] }),
   app('app-short-key', { keys: [{ ...rsa.jwk, n: 'AAAA' }] }),
 ];
@@ -129,6 +130,7 @@ describe('client assertion checks', () => {
     ['a numeric kid', async () => assertion({}, rsa, { kid: 7 }), KID],
     ['a kid holding a NUL', async () => assertion({}, rsa, { kid: 'rsa\u00001' }), KID],
     ['a kid holding a space', async () => assertion({}, rsa, { kid: 'rsa 1' }), KID],
+    ['an empty kid and no iss (the kid is checked first)', async () => assertion({ iss: undefined }, rsa, { kid: '' }), KID],
     ['no iss', async () => assertion({ iss: undefined }), ISS],
     ['a numeric iss', async () => assertion({ iss: 42 }), ISS],
     ['an empty iss', async () => assertion({ iss: '' }), ISS],
@@ -144,6 +146,7 @@ describe('client assertion checks', () => {
     ['a kid not registered', async () => assertion({}, rsa, { kid: 'rsa-2' }), NO_KEY],
     ['a client whose registered JWKS has no keys array', async () => sign(claimsFor('app-no-jwks')), NO_KEY],
     ['a client whose registered keys carry no kid', async () => sign(claimsFor('app-keys-without-kid')), NO_KEY],
+    ['a client whose registered JWKS holds a key with a kid that is not a string', async () => sign(claimsFor('app-odd-kid')), NO_KEY],
     ['a registered kid on a key that is not the registered one', async () => assertion({}, stranger), 'client_assertion signature does not verify with the registered key.'],
     ['ES384 under the kid of the RSA key', async () => assertion({}, ec, { kid: rsa.kid }), 'The registered key with this kid does not suit the assertion alg.'],
     ['a sub other than the iss', async () => assertion({ sub: 'someone-else' }), ISS_SUB],
@@ -256,7 +259,12 @@ describe('client credentials exchange', () => {
     ['a client_id other than the iss', async () => form({ client_id: 'app-other' }), 'invalid_client', 'client_id does not match the assertion iss.'],
     ['a bad assertion', async () => form({}, await assertion({ exp: NOW - 60 })), 'invalid_client', 'client_assertion has expired.'],
     ['an unknown scope', async () => form({ scope: 'patient/Patient.rs system/*.cruds other' }), 'invalid_scope', 'Unknown scope: system/*.cruds other.'],
-    ['a known scope not granted', async () => form({ scope: 'patient/Patient.rs patient/AllergyIntolerance.rs' }), 'invalid_scope', 'Scope not granted to this supplier: patient/AllergyIntolerance.rs.'],
+    [
+      'known scopes not granted',
+      async () => form({ scope: 'patient/Patient.rs patient/AllergyIntolerance.rs patient/Condition.rs' }),
+      'invalid_scope',
+      'Scope not granted to this supplier: patient/AllergyIntolerance.rs patient/Condition.rs.',
+    ],
   ];
 
   it.each(formFaults)('refuses %s', async (_, make, code, description) => {

@@ -12,7 +12,14 @@ const real: PracticeFacts = { odsCode: 'A81001', systemId: 'EMIS_WEB', isSandbox
 const person = (role: 'PRACTICE_ADMIN' | 'CLINICIAN' | 'SUPPLIER_DEVELOPER' | 'REVIEWER', practiceOds: string | null = null) =>
   ({ kind: 'PERSON', id: `p-${role}`, name: role, role, practiceOds }) as unknown as Actor;
 
-const pluginRun = { kind: 'PLUGIN_RUN', runId: 'run-1', versionId: 'v-1', supplierId: 's', practiceOds: 'Z91001', scopes: ['patient/AllergyIntolerance.rs'] } as const;
+const pluginRun: Extract<Actor, { kind: 'PLUGIN_RUN' }> = {
+  kind: 'PLUGIN_RUN',
+  runId: 'run-1',
+  versionId: 'v-1',
+  supplierId: 's',
+  practiceOds: 'Z91001',
+  scopes: ['patient/AllergyIntolerance.rs'],
+};
 
 describe('mayReadPracticeRecords', () => {
   it('lets practice users read their own practice only', () => {
