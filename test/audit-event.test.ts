@@ -64,6 +64,14 @@ describe('audit event hash', () => {
     expect(canonicalJson(undefined)).toBe('null');
   });
 
+  it('keeps optional fields that are given, cleaned the same way', () => {
+    const stored = normaliseEvent({
+      actorKind: 'SUPPLIER_APP', actorId: 'app-1', supplierId: 'sup\u0000', appId: 'app-1', pluginId: 'plg', practiceOds: 'Z91001', nhsNumber: '9990000018',
+      operation: 'READ', detail: { k: 'v' }, outcome: 'ALLOWED', reason: 'why\uD800', requestId: 'r',
+    });
+    expect(stored).toMatchObject({ supplierId: 'sup\uFFFD', appId: 'app-1', pluginId: 'plg', practiceOds: 'Z91001', nhsNumber: '9990000018', reason: 'why\uFFFD', detail: { k: 'v' } });
+  });
+
   it('stores NUL and lone surrogates as replacement characters, and optional fields as null', () => {
     const stored = normaliseEvent({
       actorKind: 'ANONYMOUS',
