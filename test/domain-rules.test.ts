@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mayAppUseScope, mayPluginRunUseScope, mayReadPracticeRecords, type AppFacts, type PracticeFacts } from '../server/domain/access.js';
 import type { Actor } from '../server/domain/actors.js';
 import { allowedTransitions, checkTransition, PAIRING_STAGES, SANDBOX_ACCESS_STAGES, type PairingStage } from '../server/domain/pipeline.js';
-import { answered, notSupplied, unavailable, withheld } from '../server/domain/sections.js';
+import { answered, englandToday, notSupplied, sectionOptionsProblem, unavailable, withheld } from '../server/domain/sections.js';
 
 const sandbox: PracticeFacts = { odsCode: 'Z91001', systemId: 'EMIS_WEB', isSandbox: true };
 const real: PracticeFacts = { odsCode: 'A81001', systemId: 'EMIS_WEB', isSandbox: false };
@@ -159,5 +159,43 @@ describe('section answers', () => {
     expect(notSupplied()).toEqual({ status: 'NOT_SUPPLIED', items: [], warnings: [] });
     expect(withheld()).toEqual({ status: 'WITHHELD', items: [], warnings: [{ code: 'WITHHELD', message: 'This section is withheld for this patient.' }] });
     expect(unavailable('TIMEOUT', 'Too slow')).toEqual({ status: 'UNAVAILABLE', items: [], warnings: [{ code: 'TIMEOUT', message: 'Too slow' }] });
+  });
+});
+
+describe('section options', () => {
+  const TODAY = '2026-06-15';
+  const range = (message: string) => ({ code: 'INVALID_DATE_RANGE', message });
+  const bad = (message: string) => ({ code: 'BAD_USER_INPUT', message });
+
+  it('takes today as the calendar date in England, summer time included', () => {
+    expect(englandToday(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
+    expect(englandToday(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
+  });
+
+  it('keeps search periods in the past, in order, and up to today', () => {
+    expect(sectionOptionsProblem('CONSULTATIONS', { from: '2026-06-10', to: '2026-06-01' }, TODAY)).toEqual(range('"from" must not be after "to".'));
+    expect(sectionOptionsProblem('CONSULTATIONS', { from: '2026-06-10', to: '2026-06-10' }, TODAY)).toBeNull();
+    expect(sectionOptionsProblem('CONSULTATIONS', { from: '2026-06-16' }, TODAY)).toEqual(range('"from" must not be in the future.'));
+    expect(sectionOptionsProblem('CONSULTATIONS', { from: TODAY }, TODAY)).toBeNull();
+    const futureTo = range('"to" must not be in the future: the record holds nothing later than today.');
+    expect(sectionOptionsProblem('CONSULTATIONS', { to: '2026-06-16' }, TODAY)).toEqual(futureTo);
+    expect(sectionOptionsProblem('CONSULTATIONS', { to: TODAY }, TODAY)).toBeNull();
+    // Medications may be searched up to a future date: issues can be planned.
+    expect(sectionOptionsProblem('MEDICATIONS', { to: '2026-06-16' }, TODAY)).toBeNull();
+  });
+
+  it('keeps the diary search date today or later', () => {
+    expect(sectionOptionsProblem('DIARY_ENTRIES', { diaryBefore: '2026-06-14' }, TODAY)).toEqual(range('"before" must be today or later.'));
+    expect(sectionOptionsProblem('DIARY_ENTRIES', { diaryBefore: TODAY }, TODAY)).toBeNull();
+  });
+
+  it('takes "most recent" from 1 to 1000, and never with a period', () => {
+    for (const period of [{ from: '2026-01-01' }, { to: '2026-01-01' }]) {
+      expect(sectionOptionsProblem('CONSULTATIONS', { mostRecent: 5, ...period }, TODAY)).toEqual(bad('"mostRecent" cannot be combined with "from" or "to".'));
+      expect(sectionOptionsProblem('CONSULTATIONS', period, TODAY)).toBeNull();
+    }
+    for (const mostRecent of [1, 5, 1000]) expect(sectionOptionsProblem('CONSULTATIONS', { mostRecent }, TODAY)).toBeNull();
+    for (const mostRecent of [0, 1001, 1.5]) expect(sectionOptionsProblem('CONSULTATIONS', { mostRecent }, TODAY)).toEqual(bad('"mostRecent" must be between 1 and 1000.'));
+    expect(sectionOptionsProblem('CONSULTATIONS', {}, TODAY)).toBeNull();
   });
 });
