@@ -7,10 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccessTokens, AppGrant } from '../server/auth/access-tokens.js';
 import { verifyClientAssertion } from '../server/auth/client-assertion.js';
 import type { ClientAppRecord, ClientAppStore } from '../server/auth/client-apps.js';
-import { ASSERTION_TYPE, clientCredentialsExchange, tokenEndpointUrl, type TokenResult } from '../server/auth/client-credentials.js';
+import { clientCredentialsExchange, tokenEndpointUrl, type TokenResult } from '../server/auth/client-credentials.js';
 import { OAuthFailure } from '../server/auth/oauth-failure.js';
 
 const TOKEN_URL = 'https://gp.example/oauth2/token';
+/** Written out, as a client sends it (RFC 7523 section 2.2). */
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const NOW = 1_800_000_000;
 const APP = 'app-reminders';
 /** The widest client_id allowed: 200 printable ASCII characters, from '!' to '~'. */
