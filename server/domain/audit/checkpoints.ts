@@ -35,8 +35,9 @@ export interface CheckpointSigner {
   verify(checkpoint: Checkpoint): boolean;
 }
 
-const signedBody = (c: Pick<Checkpoint, 'v' | 'seq' | 'hash' | 'root' | 'at' | 'keyId'>) =>
-  Buffer.from(canonicalJson({ v: c.v, seq: c.seq, hash: c.hash, root: c.root, at: c.at, keyId: c.keyId }));
+function signedBody(c: Pick<Checkpoint, 'v' | 'seq' | 'hash' | 'root' | 'at' | 'keyId'>): Buffer {
+  return Buffer.from(canonicalJson({ v: c.v, seq: c.seq, hash: c.hash, root: c.root, at: c.at, keyId: c.keyId }));
+}
 
 function keyIdOf(publicKey: KeyObject): string {
   const der = publicKey.export({ type: 'spki', format: 'der' });

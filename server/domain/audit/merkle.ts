@@ -5,13 +5,11 @@
 import { createHash } from 'node:crypto';
 
 const sha256 = (...parts: Buffer[]): Buffer => createHash('sha256').update(Buffer.concat(parts)).digest();
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
 
 /** RFC 6962: MTH({d}) = SHA-256(0x00 || d). The leaf data is the event's chain hash (32 bytes). */
-export const leafHash = (eventHash: string): Buffer => sha256(LEAF, Buffer.from(eventHash, 'hex'));
+export const leafHash = (eventHash: string): Buffer => sha256(Buffer.of(0x00), Buffer.from(eventHash, 'hex'));
 /** RFC 6962: SHA-256(0x01 || left || right). */
-export const nodeHash = (left: Buffer, right: Buffer): Buffer => sha256(NODE, left, right);
+export const nodeHash = (left: Buffer, right: Buffer): Buffer => sha256(Buffer.of(0x01), left, right);
 /** The root of the empty tree: the hash of the empty string. */
 export const EMPTY_ROOT = createHash('sha256').digest('hex');
 
