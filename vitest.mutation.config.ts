@@ -18,6 +18,7 @@ export default defineConfig({
       'test/gp-connect/list-invariant.test.ts',
       'test/audit-checkpoint-signer.test.ts',
       'test/permission-rules.test.ts',
+      'test/client-assertion.test.ts',
     ],
     testTimeout: 60_000,
   },

@@ -17,27 +17,36 @@ const signed = (signer = checkpointSigner(key()), seq = 5) => {
   return signer.sign({ seq, hash: hex(seq), root: frontierRoot(frontier), at: '2026-01-01T00:00:00.000Z' }, frontier);
 };
 
-describe('checkpoint signatures', () => {
+// Fixtures are made inside each test, not while the tests are collected: a failure there must fail a test.
+const fixture = () => {
   const signer = checkpointSigner(key());
-  const checkpoint = signed(signer);
+  return { signer, checkpoint: signed(signer) };
+};
 
+describe('checkpoint signatures', () => {
   it('verifies what it signed, and nothing with any signed field changed', () => {
+    const { signer, checkpoint } = fixture();
     expect(checkpoint).toMatchObject({ v: 1, seq: 5, keyId: signer.keyId, frontier: frontierOf(5).roots });
     expect(signer.keyId).toMatch(/^[0-9a-f]{16}$/);
     expect(signer.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect(signer.verify(checkpoint)).toBe(true);
-    for (const change of [{ seq: 6 }, { hash: hex(99) }, { root: hex(99) }, { at: '2026-01-01T00:00:01.000Z' }, { v: 2 as 1 }, { sig: checkpoint.sig.slice(1) }, { sig: 'x' }]) {
+    for (const change of [{ seq: 6 }, { hash: hex(99) }, { root: hex(99) }, { at: '2026-01-01T00:00:01.000Z' }, { v: 2 as 1 }, { sig: checkpoint.sig.slice(1) }, { sig: 'x' }, { sig: 5 as unknown as string }]) {
       expect(signer.verify({ ...checkpoint, ...change })).toBe(false);
     }
   });
 
   it('trusts the frontier only when it folds to the signed root', () => {
+    const { signer, checkpoint } = fixture();
+    // The root alone folds to itself, but a tree of 5 leaves has two subtrees.
+    expect(signer.verify({ ...checkpoint, frontier: [checkpoint.root] })).toBe(false);
+    expect(signer.verify({ ...checkpoint, frontier: 'ab' as unknown as string[] })).toBe(false);
     expect(signer.verify({ ...checkpoint, frontier: frontierOf(4).roots })).toBe(false);
     expect(signer.verify({ ...checkpoint, frontier: [...checkpoint.frontier].reverse() })).toBe(false);
     expect(signer.verify({ ...checkpoint, frontier: 'nope' as unknown as string[] })).toBe(false);
   });
 
   it('verifies with the signing key and keys trusted after a rotation, not with any other', () => {
+    const { signer, checkpoint } = fixture();
     const old = key();
     const fromOld = signed(checkpointSigner(old));
     expect(checkpointSigner(key()).verify(fromOld)).toBe(false);
@@ -52,14 +61,14 @@ describe('checkpoint signatures', () => {
 });
 
 describe('published checkpoints', () => {
-  const good = JSON.parse(JSON.stringify(signed())) as Record<string, unknown>;
-
   it('parses a well-formed entry and nothing else', () => {
+    const good = JSON.parse(JSON.stringify(signed())) as Record<string, unknown>;
     expect(parseCheckpoint(good)).toEqual(good);
+    expect(parseCheckpoint({ ...good, seq: 1 })).toEqual({ ...good, seq: 1 });
     expect(parseCheckpoint({ ...good, extra: 1 })).toEqual(good);
     for (const bad of [null, 'x', 5, {}, { ...good, v: 2 }, { ...good, seq: 0 }, { ...good, seq: 1.5 }, { ...good, seq: '5' }, { ...good, hash: 'abc' },
       { ...good, hash: hex(1).toUpperCase().replace(/0/g, 'A') }, { ...good, root: `${hex(1)}0` }, { ...good, at: 5 }, { ...good, keyId: null },
-      { ...good, sig: 1 }, { ...good, frontier: 'x' }]) {
+      { ...good, sig: 1 }, { ...good, frontier: 'x' }, { ...good, hash: [good.hash] }, { ...good, root: [good.root] }]) {
       expect(parseCheckpoint(bad)).toBeNull();
     }
   });
@@ -70,7 +79,7 @@ describe('the checkpoint key', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is created once, readable by its owner only, and the same key afterwards', () => {
-    const file = join(dir, 'nested', 'key.pem');
+    const file = join(dir, 'nested', 'twice', 'key.pem');
     const first = loadCheckpointKey({ file });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(loadCheckpointKey({ file }).export({ type: 'pkcs8', format: 'pem' })).toEqual(first.export({ type: 'pkcs8', format: 'pem' }));

@@ -2,7 +2,7 @@
 // be changed without the chain noticing; and the serialisation it hashes is canonical.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditHash, canonicalJson, GENESIS_HASH, normaliseEvent, type AuditRecord } from '../server/domain/audit/event.js';
+import { auditHash, canonicalJson, GENESIS_HASH, normaliseEvent, toAuditRecord, type AuditRecord } from '../server/domain/audit/event.js';
 
 const record: Omit<AuditRecord, 'hash'> = {
   seq: 7,
@@ -62,6 +62,22 @@ describe('audit event hash', () => {
     expect(canonicalJson([1, 2])).not.toBe(canonicalJson([2, 1]));
     expect(canonicalJson(new Date('2026-01-01T00:00:00Z'))).toBe('"2026-01-01T00:00:00.000Z"');
     expect(canonicalJson(undefined)).toBe('null');
+  });
+
+  it('reads a stored row back as the record that was hashed, field for field', () => {
+    const row = {
+      seq: 7, id: 'evt-7', at: new Date('2026-01-01T00:00:00Z'), actorKind: 'PERSON', actorId: 'p-1', supplierId: 's', appId: 'a', pluginId: 'pl',
+      practiceOds: 'Z91001', nhsNumber: '9990000018', operation: 'READ', detail: { k: 1 }, outcome: 'REFUSED', reason: 'why', requestId: 'r', prevHash: GENESIS_HASH, hash: 'h',
+    };
+    expect(toAuditRecord(row as Parameters<typeof toAuditRecord>[0])).toEqual(row);
+  });
+
+  it('keeps optional fields that are given, cleaned the same way', () => {
+    const stored = normaliseEvent({
+      actorKind: 'SUPPLIER_APP', actorId: 'app-1', supplierId: 'sup\u0000', appId: 'app-1', pluginId: null, practiceOds: 'Z91001', nhsNumber: '9990000018',
+      operation: 'READ', detail: { k: 'v' }, outcome: 'ALLOWED', reason: 'why\uD800', requestId: 'r',
+    });
+    expect(stored).toMatchObject({ supplierId: 'sup\uFFFD', appId: 'app-1', pluginId: null, practiceOds: 'Z91001', nhsNumber: '9990000018', reason: 'why\uFFFD', detail: { k: 'v' } });
   });
 
   it('stores NUL and lone surrogates as replacement characters, and optional fields as null', () => {

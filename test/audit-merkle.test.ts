@@ -49,6 +49,36 @@ describe('audit Merkle tree', () => {
         }
       }
     }
-    expect(() => inclusionProof(3, hashes(3))).toThrow(RangeError);
+    for (const index of [3, -1, 0.5]) expect(() => inclusionProof(index, hashes(3))).toThrow(new RangeError(`No leaf ${index} in a tree of 3.`));
+  });
+
+  it('hashes leaves and nodes as RFC 6962 says, with their 0x00 and 0x01 prefixes', () => {
+    const [a, b] = hashes(2) as [string, string];
+    const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+    expect(leafHash(a)).toEqual(sha(Buffer.from([0]), Buffer.from(a, 'hex')));
+    expect(nodeHash(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'))).toEqual(sha(Buffer.from([1]), Buffer.from(a, 'hex'), Buffer.from(b, 'hex')));
+    expect(EMPTY_ROOT).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('refuses positions outside the tree and proof hashes that are not lowercase hex, even when the hashing would come out right', () => {
+    const [only] = hashes(1) as [string];
+    const one = mth([only]);
+    expect(verifyInclusion(only, 0, 1, [], one)).toBe(true);
+    for (const [index, size] of [[1, 1], [-1, 1], [0.5, 1]] as const) expect(verifyInclusion(only, index, size, [], one), `${index} of ${size}`).toBe(false);
+    const two = hashes(2);
+    const proof = inclusionProof(0, two);
+    expect(verifyInclusion(two[0]!, 0, 2, proof, mth(two))).toBe(true);
+    expect(verifyInclusion(two[0]!, 0, 1.5, proof, mth(two))).toBe(false);
+    expect(verifyInclusion(two[0]!, 0, 2, proof.map((p) => p.toUpperCase()), mth(two))).toBe(false);
+    expect(verifyInclusion(two[0]!, 0, 2, proof.map((p) => `${p}zz`), mth(two))).toBe(false);
+  });
+
+  it('knows the shape of a frontier: a whole, non-negative size and one 64-digit hex root per bit', () => {
+    const [h] = hashes(1) as [string];
+    expect(frontierShapeOk({ size: 1, roots: [h] })).toBe(true);
+    expect(frontierShapeOk({ size: 0, roots: [] })).toBe(true);
+    for (const bad of [{ size: -1, roots: [] }, { size: 1.5, roots: [h] }, { size: 1, roots: [`${h}0`] }, { size: 1, roots: [`0${h}`] }, { size: 1, roots: [h.toUpperCase()] }]) {
+      expect(frontierShapeOk(bad), JSON.stringify(bad)).toBe(false);
+    }
   });
 });

@@ -2,15 +2,24 @@
 // which practice, what a supplier app needs at each layer, which stage may follow which, and what
 // a section answer's status says.
 import { describe, expect, it } from 'vitest';
-import { mayAppUseScope, mayReadPracticeRecords, type AppFacts, type PracticeFacts } from '../server/domain/access.js';
+import { mayAppUseScope, mayPluginRunUseScope, mayReadPracticeRecords, type AppFacts, type PracticeFacts } from '../server/domain/access.js';
 import type { Actor } from '../server/domain/actors.js';
 import { allowedTransitions, checkTransition, PAIRING_STAGES, SANDBOX_ACCESS_STAGES, type PairingStage } from '../server/domain/pipeline.js';
-import { answered, notSupplied, unavailable, withheld } from '../server/domain/sections.js';
+import { answered, englandToday, notSupplied, sectionOptionsProblem, unavailable, withheld } from '../server/domain/sections.js';
 
 const sandbox: PracticeFacts = { odsCode: 'Z91001', systemId: 'EMIS_WEB', isSandbox: true };
 const real: PracticeFacts = { odsCode: 'A81001', systemId: 'EMIS_WEB', isSandbox: false };
 const person = (role: 'PRACTICE_ADMIN' | 'CLINICIAN' | 'SUPPLIER_DEVELOPER' | 'REVIEWER', practiceOds: string | null = null) =>
   ({ kind: 'PERSON', id: `p-${role}`, name: role, role, practiceOds }) as unknown as Actor;
+
+const pluginRun: Extract<Actor, { kind: 'PLUGIN_RUN' }> = {
+  kind: 'PLUGIN_RUN',
+  runId: 'run-1',
+  versionId: 'v-1',
+  supplierId: 's',
+  practiceOds: 'Z91001',
+  scopes: ['patient/AllergyIntolerance.rs'],
+};
 
 describe('mayReadPracticeRecords', () => {
   it('lets practice users read their own practice only', () => {
@@ -29,6 +38,21 @@ describe('mayReadPracticeRecords', () => {
     expect(mayReadPracticeRecords({ kind: 'SUPPLIER_APP', appId: 'a', supplierId: 's', scopes: [] } as unknown as Actor, sandbox)).toEqual({
       allowed: false,
       reason: 'Supplier apps are decided by scope (mayAppUseScope).',
+    });
+    expect(mayReadPracticeRecords(pluginRun, sandbox)).toEqual({ allowed: false, reason: 'Plugin runs are decided by scope (mayPluginRunUseScope).' });
+  });
+});
+
+describe('mayPluginRunUseScope', () => {
+  it('lets a plugin run use only its own practice, and only the scopes it was given there', () => {
+    expect(mayPluginRunUseScope(pluginRun, sandbox, 'patient/AllergyIntolerance.rs')).toEqual({ allowed: true });
+    expect(mayPluginRunUseScope(pluginRun, { ...sandbox, odsCode: 'Z91002' }, 'patient/AllergyIntolerance.rs')).toEqual({
+      allowed: false,
+      reason: 'A plugin run reads only its own practice (Z91001).',
+    });
+    expect(mayPluginRunUseScope(pluginRun, sandbox, 'patient/MedicationStatement.rs')).toEqual({
+      allowed: false,
+      reason: 'Scope patient/MedicationStatement.rs is not granted to this plugin at Z91001.',
     });
   });
 });
@@ -98,6 +122,9 @@ describe('pipeline', () => {
     expect(allowedTransitions('LIVE')).toEqual(['SUSPENDED', 'REVOKED']);
     expect(allowedTransitions('SUSPENDED', 'SUPPORTED_TEST')).toEqual(['SUPPORTED_TEST', 'REVOKED']);
     expect(allowedTransitions('SUSPENDED')).toEqual(['REVOKED']);
+    // A suspension recorded from a stage one may not return to (history edited, or a bug) offers only revocation.
+    expect(allowedTransitions('SUSPENDED', 'APPLIED')).toEqual(['REVOKED']);
+    expect(allowedTransitions('SUSPENDED', 'SUSPENDED')).toEqual(['REVOKED']);
     expect(allowedTransitions('REJECTED')).toEqual([]);
     expect(allowedTransitions('REVOKED')).toEqual([]);
     expect(SANDBOX_ACCESS_STAGES).toEqual(['UNSUPPORTED_TEST', 'SUPPORTED_TEST', 'ASSURED', 'LIVE']);
@@ -132,5 +159,43 @@ describe('section answers', () => {
     expect(notSupplied()).toEqual({ status: 'NOT_SUPPLIED', items: [], warnings: [] });
     expect(withheld()).toEqual({ status: 'WITHHELD', items: [], warnings: [{ code: 'WITHHELD', message: 'This section is withheld for this patient.' }] });
     expect(unavailable('TIMEOUT', 'Too slow')).toEqual({ status: 'UNAVAILABLE', items: [], warnings: [{ code: 'TIMEOUT', message: 'Too slow' }] });
+  });
+});
+
+describe('section options', () => {
+  const TODAY = '2026-06-15';
+  const range = (message: string) => ({ code: 'INVALID_DATE_RANGE', message });
+  const bad = (message: string) => ({ code: 'BAD_USER_INPUT', message });
+
+  it('takes today as the calendar date in England, summer time included', () => {
+    expect(englandToday(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
+    expect(englandToday(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
+  });
+
+  it('keeps search periods in the past, in order, and up to today', () => {
+    expect(sectionOptionsProblem('CONSULTATIONS', { from: '2026-06-10', to: '2026-06-01' }, TODAY)).toEqual(range('"from" must not be after "to".'));
+    expect(sectionOptionsProblem('CONSULTATIONS', { from: '2026-06-10', to: '2026-06-10' }, TODAY)).toBeNull();
+    expect(sectionOptionsProblem('CONSULTATIONS', { from: '2026-06-16' }, TODAY)).toEqual(range('"from" must not be in the future.'));
+    expect(sectionOptionsProblem('CONSULTATIONS', { from: TODAY }, TODAY)).toBeNull();
+    const futureTo = range('"to" must not be in the future: the record holds nothing later than today.');
+    expect(sectionOptionsProblem('CONSULTATIONS', { to: '2026-06-16' }, TODAY)).toEqual(futureTo);
+    expect(sectionOptionsProblem('CONSULTATIONS', { to: TODAY }, TODAY)).toBeNull();
+    // Medications may be searched up to a future date: issues can be planned.
+    expect(sectionOptionsProblem('MEDICATIONS', { to: '2026-06-16' }, TODAY)).toBeNull();
+  });
+
+  it('keeps the diary search date today or later', () => {
+    expect(sectionOptionsProblem('DIARY_ENTRIES', { diaryBefore: '2026-06-14' }, TODAY)).toEqual(range('"before" must be today or later.'));
+    expect(sectionOptionsProblem('DIARY_ENTRIES', { diaryBefore: TODAY }, TODAY)).toBeNull();
+  });
+
+  it('takes "most recent" from 1 to 1000, and never with a period', () => {
+    for (const period of [{ from: '2026-01-01' }, { to: '2026-01-01' }]) {
+      expect(sectionOptionsProblem('CONSULTATIONS', { mostRecent: 5, ...period }, TODAY)).toEqual(bad('"mostRecent" cannot be combined with "from" or "to".'));
+      expect(sectionOptionsProblem('CONSULTATIONS', period, TODAY)).toBeNull();
+    }
+    for (const mostRecent of [1, 5, 1000]) expect(sectionOptionsProblem('CONSULTATIONS', { mostRecent }, TODAY)).toBeNull();
+    for (const mostRecent of [0, 1001, 1.5]) expect(sectionOptionsProblem('CONSULTATIONS', { mostRecent }, TODAY)).toEqual(bad('"mostRecent" must be between 1 and 1000.'));
+    expect(sectionOptionsProblem('CONSULTATIONS', {}, TODAY)).toBeNull();
   });
 });

@@ -60,7 +60,9 @@ describe('isAuthenticated and hasRole', () => {
   it('lets any token holder through isAuthenticated and nobody else', async () => {
     expect(await decide(isAuthenticated, contextFor(person('CLINICIAN', 'Z91001')).ctx)).toBe(true);
     expect(await decide(isAuthenticated, contextFor(app).ctx)).toBe(true);
-    expect(codeOf(await decide(isAuthenticated, contextFor(ANONYMOUS).ctx))).toBe('UNAUTHENTICATED');
+    const refused = await decide(isAuthenticated, contextFor(ANONYMOUS).ctx);
+    expect(codeOf(refused)).toBe('UNAUTHENTICATED');
+    expect((refused as Error).message).toBe('Authentication required: send "Authorization: Bearer <token>".');
   });
 
   it('allows the named roles, notes allowed reads (not mutations: the action audits itself), and refuses the rest with the reason', async () => {
@@ -180,6 +182,21 @@ describe('practice and patient field rules', () => {
     expect(await decide(rule, clinician.ctx, { practiceOdsCode: 'Z99999' })).toBe(true);
     expect(await decide(rule, clinician.ctx, {})).toBe(true);
     expect(clinician.notes().map((n) => [n[1], n[2]])).toEqual([['ALLOWED', 'Z91001'], ['REFUSED', 'A81001']]);
-    expect(codeOf(await decide(rule, contextFor(ANONYMOUS).ctx, { practiceOdsCode: 'Z91001' }))).toBe('UNAUTHENTICATED');
+    for (const args of [{ practiceOdsCode: 'Z91001' }, { practiceOdsCode: 'Z99999' }, {}]) {
+      const nobody = contextFor(ANONYMOUS);
+      expect(codeOf(await decide(rule, nobody.ctx, args))).toBe('UNAUTHENTICATED');
+      expect(nobody.notes()).toEqual([['SEARCH_SLOTS', 'REFUSED', null, null, 'Authentication required.']]);
+    }
+  });
+
+  it('decides each parent afresh when one rule serves a field across a list in one request', async () => {
+    const field = canReadPatientField(SCOPE);
+    const clinician = contextFor(person('CLINICIAN', 'Z91001'));
+    expect(await decide(field, clinician.ctx, {}, { nhsNumber: '9990000018', practice: HERE }, 'allergies', 'Patient')).toBe(true);
+    expect(codeOf(await decide(field, clinician.ctx, {}, { nhsNumber: '9990000026', practice: REAL }, 'allergies', 'Patient'))).toBe('FORBIDDEN');
+    const practice = canUsePractice('LIST_PATIENTS', SCOPE);
+    expect(await decide(practice, clinician.ctx, {}, HERE, 'patients', 'Practice')).toBe(true);
+    expect(codeOf(await decide(practice, clinician.ctx, {}, REAL, 'patients', 'Practice'))).toBe('FORBIDDEN');
+    expect(clinician.notes().map((n) => [n[1], n[2]])).toEqual([['ALLOWED', 'Z91001'], ['REFUSED', 'A81001'], ['ALLOWED', 'Z91001'], ['REFUSED', 'A81001']]);
   });
 });

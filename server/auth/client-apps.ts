@@ -2,6 +2,7 @@
 import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { clientApps, usedJtis } from '../db/schema/access.js';
+import { grantedScopes } from '../domain/governance/suppliers.js';
 
 export interface ClientAppRecord {
   id: string;
@@ -19,7 +20,6 @@ export async function findClientApp(db: Db, appId: string): Promise<ClientAppRec
   return row ?? null;
 }
 
-/** Scopes NHS England has granted the supplier (requested ones not yet granted are left out). */
 /**
  * Records a client assertion's jti; false when it was already used. The primary key makes this
  * atomic: of two simultaneous identical assertions exactly one inserts the row.
@@ -31,4 +31,22 @@ export async function consumeJti(db: Db, clientId: string, jti: string, expiresA
 
 export async function purgeExpiredJtis(db: Db, before: Date): Promise<void> {
   await db.delete(usedJtis).where(lt(usedJtis.expiresAt, before));
+}
+
+/** What the token endpoint reads and writes, so its checks can be exercised without a database. */
+export interface ClientAppStore {
+  findClientApp(appId: string): Promise<ClientAppRecord | null>;
+  consumeJti(clientId: string, jti: string, expiresAt: Date): Promise<boolean>;
+  purgeExpiredJtis(before: Date): Promise<void>;
+  /** Scopes NHS England has granted the supplier (requested ones not yet granted are left out). */
+  grantedScopes(supplierId: string): Promise<string[]>;
+}
+
+export function clientAppStore(db: Db): ClientAppStore {
+  return {
+    findClientApp: (appId) => findClientApp(db, appId),
+    consumeJti: (clientId, jti, expiresAt) => consumeJti(db, clientId, jti, expiresAt),
+    purgeExpiredJtis: (before) => purgeExpiredJtis(db, before),
+    grantedScopes: (supplierId) => grantedScopes(db, supplierId),
+  };
 }

@@ -1,11 +1,9 @@
 // OAuth2 client_credentials grant with private_key_jwt client authentication (RFC 6749 section
 // 4.4, RFC 7523): a supplier's app trades a signed assertion for a short-lived access token.
-import type { Db } from '../db/client.js';
 import { isKnownScope, parseScopeParameter } from '../domain/scopes.js';
 import type { AccessTokens } from './access-tokens.js';
 import { CLOCK_SKEW_SECONDS, verifyClientAssertion } from './client-assertion.js';
-import { grantedScopes } from '../domain/governance/suppliers.js';
-import { consumeJti, purgeExpiredJtis } from './client-apps.js';
+import type { ClientAppStore } from './client-apps.js';
 import { OAuthFailure } from './oauth-failure.js';
 
 export const GRANT_TYPE = 'client_credentials';
@@ -23,7 +21,7 @@ export interface TokenResponse {
 export type TokenResult = { ok: true; body: TokenResponse; appId: string; supplierId: string } | { ok: false; failure: OAuthFailure };
 
 export interface ClientCredentialsDeps {
-  db: Db;
+  store: ClientAppStore;
   accessTokens: AccessTokens;
   /** The audience every assertion must name: exactly the configured token URL. */
   tokenUrl: string;
@@ -44,7 +42,7 @@ export function clientCredentialsExchange(deps: ClientCredentialsDeps): (form: U
       if (nowMs - lastPurge > PURGE_INTERVAL_MS) {
         lastPurge = nowMs;
         // Kept until exp plus the skew we tolerate: until then the assertion could still be accepted.
-        await purgeExpiredJtis(deps.db, new Date(nowMs - CLOCK_SKEW_SECONDS * 1000));
+        await deps.store.purgeExpiredJtis(new Date(nowMs - CLOCK_SKEW_SECONDS * 1000));
       }
       return { ok: true, ...(await exchange(deps, form, Math.floor(nowMs / 1000))) };
     } catch (error) {
@@ -70,11 +68,11 @@ async function exchange(deps: ClientCredentialsDeps, form: URLSearchParams, nowS
     throw new OAuthFailure('invalid_client', `Authenticate with client_assertion_type=${ASSERTION_TYPE} and a client_assertion.`);
   }
   const requested = parseScopeParameter(param('scope'));
-  const verified = await verifyClientAssertion(deps.db, assertion, { tokenUrl: deps.tokenUrl, nowSeconds, clientId: param('client_id') });
-  if (!(await consumeJti(deps.db, verified.app.id, verified.jti, new Date(verified.exp * 1000)))) {
+  const verified = await verifyClientAssertion(deps.store, assertion, { tokenUrl: deps.tokenUrl, nowSeconds, clientId: param('client_id') });
+  if (!(await deps.store.consumeJti(verified.app.id, verified.jti, new Date(verified.exp * 1000)))) {
     throw new OAuthFailure('invalid_client', 'client_assertion jti has already been used.');
   }
-  const scopes = await scopesFor(deps.db, verified.app.supplierId, requested);
+  const scopes = await scopesFor(deps.store, verified.app.supplierId, requested);
   const { token, expiresIn } = await deps.accessTokens.mint({ appId: verified.app.id, supplierId: verified.app.supplierId, scopes }, nowSeconds);
   return {
     body: { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') },
@@ -84,8 +82,8 @@ async function exchange(deps: ClientCredentialsDeps, form: URLSearchParams, nowS
 }
 
 /** All granted scopes, or the requested ones when every one of them is granted. */
-async function scopesFor(db: Db, supplierId: string, requested: string[]): Promise<string[]> {
-  const granted = await grantedScopes(db, supplierId);
+async function scopesFor(store: ClientAppStore, supplierId: string, requested: string[]): Promise<string[]> {
+  const granted = await store.grantedScopes(supplierId);
   const unknown = requested.filter((s) => !isKnownScope(s));
   if (unknown.length) throw new OAuthFailure('invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
   const notGranted = requested.filter((s) => !granted.includes(s));

@@ -61,7 +61,7 @@ export function mayAppUseScope(
 ): Decision {
   if (!app.appActive) return deny('This app has been revoked.');
   const stage = app.stages[practice.systemId];
-  const stageOk = stage === 'LIVE' || (practice.isSandbox && stage !== undefined && SANDBOX_ACCESS_STAGES.includes(stage));
+  const stageOk = stage === 'LIVE' || (practice.isSandbox && SANDBOX_ACCESS_STAGES.some((s) => s === stage));
   if (!stageOk) {
     return deny(
       practice.isSandbox

@@ -28,7 +28,8 @@ const NEXT: Record<PairingStage, readonly PairingStage[]> = {
 };
 
 export function allowedTransitions(from: PairingStage, suspendedFrom: PairingStage | null = null): PairingStage[] {
-  if (from === 'SUSPENDED') return suspendedFrom ? [suspendedFrom, 'REVOKED'] : ['REVOKED'];
+  // Back only to the stage it was suspended from, if the table allows a return there; or revoked.
+  if (from === 'SUSPENDED') return NEXT.SUSPENDED.filter((to) => to === suspendedFrom || to === 'REVOKED');
   return [...NEXT[from]];
 }
 

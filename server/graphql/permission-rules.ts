@@ -14,6 +14,12 @@ import { openPatientLookup } from './patient-lookups.js';
 const unauthenticated = () =>
   new GraphQLError('Authentication required: send "Authorization: Bearer <token>".', { extensions: { code: 'UNAUTHENTICATED' } });
 const forbidden = (reason: string) => new GraphQLError(reason, { extensions: { code: 'FORBIDDEN' } });
+/**
+ * Decided afresh for every field: one rule serves a field across many parents (patients, practices),
+ * and a cached decision would be applied to the next one.
+ */
+// Stryker disable next-line ObjectLiteral: no_cache is also graphql-shield's default; it is said outright
+const UNCACHED = { cache: 'no_cache' } as const;
 
 export async function decideForPractice(ctx: GraphQLContext, practice: PracticeFacts, scope: string): Promise<Decision> {
   const actor = ctx.actor;
@@ -37,6 +43,7 @@ export function noted(ctx: GraphQLContext, info: GraphQLResolveInfo, operation: 
   return ctx.actor.kind === 'ANONYMOUS' ? unauthenticated() : forbidden(decision.reason);
 }
 
+// Stryker disable next-line ObjectLiteral: caching this per request only saves work; the answer is the same uncached
 export const isAuthenticated = rule({ cache: 'contextual' })((_, __, ctx: GraphQLContext) =>
   ctx.actor.kind === 'ANONYMOUS' ? unauthenticated() : true,
 );
@@ -46,7 +53,8 @@ export const isAuthenticated = rule({ cache: 'contextual' })((_, __, ctx: GraphQ
  * refusals here, allowed governance reads here too; allowed mutations by the domain action itself.
  */
 export const hasRole = (...roles: PersonRole[]) =>
-  rule({ cache: 'no_cache' })((_, __, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+  rule(UNCACHED)((_, __, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+    // Stryker disable next-line ConditionalExpression: other actors have no role, so includes() is false for them anyway
     const allowed = ctx.actor.kind === 'PERSON' && roles.includes(ctx.actor.role);
     if (allowed && info.parentType.name === 'Mutation') return true;
     const decision: Decision = allowed ? { allowed: true } : { allowed: false, reason: `Only ${roles.join(' or ')} may use ${info.fieldName}.` };
@@ -61,7 +69,7 @@ export const hasRole = (...roles: PersonRole[]) =>
  * nowhere, so the answer says nothing about whether or where the number is registered.
  */
 export const canLookUpPatient = (scope: string) =>
-  rule({ cache: 'no_cache' })(async (_, args: { nhsNumber: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+  rule(UNCACHED)(async (_, args: { nhsNumber: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
     if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, 'READ_PATIENT_RECORD', null, null, { allowed: false, reason: 'Authentication required.' });
     // The facts a decision reads are read whether or not the number is registered, alongside the
     // registration: a refusal costs the same statements as "registered nowhere", so its timing tells nothing.
@@ -69,7 +77,7 @@ export const canLookUpPatient = (scope: string) =>
     if (!('practice' in located)) {
       const nhsNumber = normaliseNhsNumber(args.nhsNumber);
       const reason = located.code === 'PATIENT_NOT_FOUND' ? 'No patient is registered with this NHS number.' : 'Not a valid NHS number.';
-      noted(ctx, info, 'READ_PATIENT_RECORD', null, located.code === 'PATIENT_NOT_FOUND' ? nhsNumber : null, { allowed: false, reason });
+      noted(ctx, info, 'READ_PATIENT_RECORD', null, nhsNumber, { allowed: false, reason }); // null for an invalid number
       return true; // the resolver answers with the typed error
     }
     const decision = await decideForPractice(ctx, located.practice, scope);
@@ -80,19 +88,19 @@ export const canLookUpPatient = (scope: string) =>
 
 /** A Patient field, however the Patient was reached: the scope that opens it. */
 export const canReadPatientField = (scope: string) =>
-  rule({ cache: 'no_cache' })(async (patient: PatientNode, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
+  rule(UNCACHED)(async (patient: PatientNode, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
     noted(ctx, info, 'READ_PATIENT_RECORD', patient.practice.odsCode, patient.nhsNumber, await decideForPractice(ctx, patient.practice, scope)),
   );
 
 /** A Practice field that exposes its patients or schedule. */
 export const canUsePractice = (operation: AuditOperation, scope: string) =>
-  rule({ cache: 'no_cache' })(async (practice: PracticeFacts, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
+  rule(UNCACHED)(async (practice: PracticeFacts, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
     noted(ctx, info, operation, practice.odsCode, null, await decideForPractice(ctx, practice, scope)),
   );
 
 /** A write about one patient (e.g. booking): the patient's registered practice decides, as for a read. */
 export const canActForPatient = (operation: AuditOperation, scope: string, nhsNumberOf: (args: Record<string, unknown>) => string) =>
-  rule({ cache: 'no_cache' })(async (_, args: Record<string, unknown>, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+  rule(UNCACHED)(async (_, args: Record<string, unknown>, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
     if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, operation, null, null, { allowed: false, reason: 'Authentication required.' });
     const located = await locatePatient(ctx, nhsNumberOf(args));
     if (!('practice' in located)) return true; // the resolver answers the typed error
@@ -101,7 +109,7 @@ export const canActForPatient = (operation: AuditOperation, scope: string, nhsNu
 
 /** A field naming a practice in its `practiceOdsCode` argument; an unknown practice reaches the resolver's typed error. */
 export const canUsePracticeArg = (operation: AuditOperation, scope: string) =>
-  rule({ cache: 'no_cache' })(async (_, args: { practiceOdsCode?: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+  rule(UNCACHED)(async (_, args: { practiceOdsCode?: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
     if (ctx.actor.kind === 'ANONYMOUS') return noted(ctx, info, operation, null, null, { allowed: false, reason: 'Authentication required.' });
     const practice = args.practiceOdsCode ? await ctx.loaders.practice.load(args.practiceOdsCode) : null;
     if (!practice) return true;

@@ -7,6 +7,7 @@ import { PLATFORM_ISSUER, type AccessTokens } from '../auth/access-tokens.js';
 import { SCOPES } from '../domain/scopes.js';
 import { clientCredentialsExchange, type TokenResult } from '../auth/client-credentials.js';
 import { OAuthFailure, safeDescription } from '../auth/oauth-failure.js';
+import { clientAppStore } from '../auth/client-apps.js';
 import { describeInputProblem, hasUnsafeText, inputProblem, type InputProblem } from '../domain/input-text.js';
 import type { Db } from '../db/client.js';
 import { readAtMost } from './read-capped.js';
@@ -74,7 +75,7 @@ async function readForm(request: Request): Promise<URLSearchParams | null> {
 const invalidForm = (problem: InputProblem): TokenResult => ({ ok: false, failure: new OAuthFailure('invalid_request', describeInputProblem(problem)) });
 
 export function tokenRoutePlugin(deps: TokenRouteDeps): Plugin {
-  const exchange = clientCredentialsExchange(deps);
+  const exchange = clientCredentialsExchange({ store: clientAppStore(deps.db), accessTokens: deps.accessTokens, tokenUrl: deps.tokenUrl });
   let logger: YogaLogger | undefined;
   const failed = (error: unknown) => {
     logger?.warn(`token endpoint: request failed: ${error instanceof Error ? error.message : String(error)}`);

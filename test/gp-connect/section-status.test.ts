@@ -3,6 +3,7 @@
 // their clinical meaning (a moderate reaction stays MODERATE).
 import { describe, expect, it } from 'vitest';
 import type { Section } from '../../server/domain/sections.js';
+import { markerWarning } from '../../server/systems/gp-connect/section-answer.js';
 import { answersFromBundle } from '../../server/systems/gp-connect/structured-record.js';
 
 const SCT = 'http://snomed.info/sct';
@@ -57,5 +58,45 @@ describe('GP Connect section status', () => {
       allergy('m', 'mild'), allergy('o', 'moderate'), allergy('s', 'severe'), allergy('n'));
     const items = answer(b).items as Array<{ id: string; reactions: Array<{ severity: string | null }> }>;
     expect(Object.fromEntries(items.map((i) => [i.id, i.reactions[0]!.severity]))).toEqual({ m: 'MILD', o: 'MODERATE', s: 'SEVERE', n: null });
+  });
+});
+
+describe('the warnings a clinician reads', () => {
+  const LIST_WARNING = 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ListWarningCode-1';
+  const flagged = (...codes: string[]) => ({ extension: codes.map((valueCode) => ({ url: LIST_WARNING, valueCode })) });
+
+  it('words each List warning the provider flags, once each', () => {
+    const b = bundle(list(ALLERGY_LIST, ['AllergyIntolerance/a1'], flagged('data-in-transit', 'data-awaiting-filing', 'data-in-transit', 'not-a-code')), allergy('a1'));
+    expect(answer(b).warnings).toEqual([
+      { code: 'DATA_IN_TRANSIT', message: "The patient's record is still arriving from a previous practice; some information may be missing." },
+      { code: 'DATA_AWAITING_FILING', message: 'Some information is awaiting filing at the practice and is not included.' },
+    ]);
+    expect(answer(bundle(list(ALLERGY_LIST, [], flagged('confidential-items')))).warnings).toContainEqual({
+      code: 'CONFIDENTIAL_ITEMS',
+      message: 'Items are excluded because they are confidential or the patient asked for them not to be shared.',
+    });
+  });
+
+  it('says which listed item is missing, and that an empty List without a reason says nothing', () => {
+    expect(answer(bundle(list(ALLERGY_LIST, ['AllergyIntolerance/gone']))).warnings).toEqual([
+      { code: 'UNRESOLVED_REFERENCE', message: "A listed item was missing from the clinical system's answer and is not shown.", resourceType: 'AllergyIntolerance', resourceId: 'gone' },
+    ]);
+    expect(answer(bundle(list(ALLERGY_LIST, [])))).toMatchObject({
+      status: 'UNAVAILABLE',
+      items: [],
+      warnings: [{ code: 'EMPTY_WITHOUT_REASON', message: 'The clinical system sent this section empty without saying why; this says nothing about the record.' }],
+    });
+  });
+
+  it('repeats a provider marker only when it is plain short prose', () => {
+    const supported = 'Items are not supported by the provider system';
+    expect(markerWarning(supported)).toEqual({ code: 'NOT_SUPPORTED_BY_PROVIDER', message: `The clinical system reported: ${supported}.` });
+    expect(markerWarning('<b>Not supported</b>')).toEqual({ code: 'NOT_SUPPORTED_BY_PROVIDER', message: 'The clinical system holds items here that it cannot send.' });
+    expect(markerWarning('Repeat prescription')).toEqual({ code: 'UNRESOLVED_REFERENCE', message: 'A listed item has no reference and is not shown: Repeat prescription.' });
+    for (const unsafe of [undefined, '', 'ab', 'x'.repeat(201), '<Repeat prescription', 'Repeat prescription>', 'Repeat\u0000prescription', 'ééé']) {
+      expect(markerWarning(unsafe), JSON.stringify(unsafe)).toEqual({ code: 'UNRESOLVED_REFERENCE', message: 'A listed item has no reference and is not shown.' });
+    }
+    expect(markerWarning('abc').message).toBe('A listed item has no reference and is not shown: abc.');
+    expect(markerWarning('x'.repeat(200)).message).toBe(`A listed item has no reference and is not shown: ${'x'.repeat(200)}.`);
   });
 });

@@ -81,7 +81,7 @@ export function normaliseEvent(event: AuditEvent): Omit<AuditRecord, 'seq' | 'id
 
 /** JSON with object keys sorted recursively, so the same value always serialises the same way. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`; // undefined gives null, as in JSON
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     const object = value as Record<string, unknown>;
     const fields = Object.keys(object)
