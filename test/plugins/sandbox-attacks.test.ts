@@ -221,8 +221,11 @@ describe('resource attacks end with a clear outcome and a fresh worker', () => {
   });
 
   it('deep recursion and deeply nested source overflow QuickJS\'s stack, not the worker\'s', async () => {
-    expect(await attack('run() { const f = (n) => f(n + 1) + 1; return f(0); }')).toMatchObject({ outcome: 'ERROR', error: expect.stringContaining('stack overflow') });
-    const nested = await runner.run({ bundle: `export default { run() { return ${'['.repeat(30_000)}${']'.repeat(30_000)}; } }`, input: {}, context, allowedEffects: [] });
+    // The deadline is long because what is tested is where the stack ends, not how soon: on a busy
+    // machine (and at the pool's lower priority) reaching QuickJS's stack limit can take seconds.
+    const slow = { timeoutMs: 20_000 };
+    expect(await attack('run() { const f = (n) => f(n + 1) + 1; return f(0); }', slow)).toMatchObject({ outcome: 'ERROR', error: expect.stringContaining('stack overflow') });
+    const nested = await runner.run({ bundle: `export default { run() { return ${'['.repeat(30_000)}${']'.repeat(30_000)}; } }`, input: {}, context, limits: slow, allowedEffects: [] });
     expect(nested).toMatchObject({ outcome: 'ERROR', error: expect.stringContaining('stack overflow') });
   });
 
