@@ -9,6 +9,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // Most files spend their time waiting on PostgreSQL, child server processes or a browser, so
+    // more files than cores run at once (vitest's default is one fewer fork than cores: one, on two).
+    poolOptions: { forks: { maxForks: 3 } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -67,7 +67,7 @@ describe('audit event hash', () => {
   it('reads a stored row back as the record that was hashed, field for field', () => {
     const row = {
       seq: 7, id: 'evt-7', at: new Date('2026-01-01T00:00:00Z'), actorKind: 'PERSON', actorId: 'p-1', supplierId: 's', appId: 'a', pluginId: 'pl',
-      practiceOds: 'Z91001', nhsNumber: '9990000018', operation: 'READ', detail: { k: 1 }, outcome: 'REFUSED', reason: 'why', requestId: 'r', prevHash: GENESIS_HASH, hash: 'h',
+      practiceOds: 'Z91001', nhsNumber: '9990000018', operation: 'READ_PATIENT_RECORD', detail: { k: 1 }, outcome: 'REFUSED', reason: 'why', requestId: 'r', prevHash: GENESIS_HASH, hash: 'h',
     };
     expect(toAuditRecord(row as Parameters<typeof toAuditRecord>[0])).toEqual(row);
   });
@@ -75,7 +75,7 @@ describe('audit event hash', () => {
   it('keeps optional fields that are given, cleaned the same way', () => {
     const stored = normaliseEvent({
       actorKind: 'SUPPLIER_APP', actorId: 'app-1', supplierId: 'sup\u0000', appId: 'app-1', pluginId: null, practiceOds: 'Z91001', nhsNumber: '9990000018',
-      operation: 'READ', detail: { k: 'v' }, outcome: 'ALLOWED', reason: 'why\uD800', requestId: 'r',
+      operation: 'READ_PATIENT_RECORD', detail: { k: 'v' }, outcome: 'ALLOWED', reason: 'why\uD800', requestId: 'r',
     });
     expect(stored).toMatchObject({ supplierId: 'sup\uFFFD', appId: 'app-1', pluginId: null, practiceOds: 'Z91001', nhsNumber: '9990000018', reason: 'why\uFFFD', detail: { k: 'v' } });
   });
