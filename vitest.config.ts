@@ -10,8 +10,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     pool: 'forks',
     // Most files spend their time waiting on PostgreSQL, child server processes or a browser, so
-    // more files than cores run at once (vitest's default is one fewer fork than cores: one, on two).
-    poolOptions: { forks: { maxForks: 3 } },
+    // two files run at once even on two cores (vitest's default is one fewer fork than cores: one).
+    poolOptions: { forks: { maxForks: 2 } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

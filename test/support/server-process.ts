@@ -13,7 +13,8 @@ export async function startServerProcess(env: Record<string, string>, options: {
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  // A hang guard, not a speed check: seeding the embedded database on a busy machine takes a while.
+  const deadline = Date.now() + (options.timeoutMs ?? 100_000);
   while (!output.includes('/graphql')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
