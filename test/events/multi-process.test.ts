@@ -32,11 +32,28 @@ async function redisReachable(): Promise<boolean> {
   }
 }
 
+/** Waits until some replica listens on the channel (a subscription reaches Redis asynchronously). */
+async function subscribedOnRedis(channel: string): Promise<void> {
+  const client = new Redis(env.TEST_REDIS_URL);
+  try {
+    for (;;) {
+      const [, count] = (await client.pubsub('NUMSUB', channel)) as [string, number];
+      if (Number(count) > 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
 const runnable = (await availableBackends()).includes('postgres') && (await redisReachable());
 
 describe.runIf(runnable)('two replicas on one PostgreSQL and one Redis', () => {
   let database: TestDatabase;
   const servers: ServerProcess[] = [];
+  // One prefix for both replicas, as in a deployment: whichever replica's dispatcher claims an
+  // event publishes it where every replica's subscribers listen.
+  const eventsPrefix = `test-${randomBytes(6).toString('hex')}:`;
   const urls: string[] = [];
 
   async function start(publicUrl: string | null) {
@@ -47,7 +64,7 @@ describe.runIf(runnable)('two replicas on one PostgreSQL and one Redis', () => {
       PORT: '0',
       DATABASE_URL: database.url!,
       REDIS_URL: env.TEST_REDIS_URL,
-      EVENTS_REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
+      EVENTS_REDIS_PREFIX: eventsPrefix,
       SEED_ON_START: 'false',
       EVENTS_POLL_MS: '100',
       RATE_LIMIT_CAPACITY: '60',
@@ -90,7 +107,7 @@ describe.runIf(runnable)('two replicas on one PostgreSQL and one Redis', () => {
       clinician,
     );
     expect(subscription.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300)); // subscribed on Redis
+    await subscribedOnRedis(`${eventsPrefix}domain-events`);
     const { slotIds } = await futureSchedule(replica(b, a), 'Z91001', 1);
     const booked = await book(replica(b, a), app!.token, { nhsNumber: await patientAt(replica(b, a), 'Z91001'), slotIds });
     expect(booked.__typename).toBe('Appointment');
