@@ -143,6 +143,11 @@ describe('what the section says', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['DATA_IN_TRANSIT', 'UNRESOLVED_REFERENCE', 'PARTIAL']);
   });
 
+  it('reads List warnings only from the List warning extension', () => {
+    const otherExtension = { extension: [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-ReviewStatus-1', valueCode: 'confidential-items' }] };
+    expect(allergies([list(['AllergyIntolerance/a1'], otherExtension)], [allergy('a1')])).toMatchObject({ status: 'RECORDED', warnings: [] });
+  });
+
   it('reads a section without any List as not supplied, with the caller\'s warnings', () => {
     const callers: SectionWarning = { code: 'PARTIAL', message: 'The clinical system answered only in part.' };
     expect(allergies([], [], {}, [callers])).toEqual({ status: 'NOT_SUPPLIED', items: [], warnings: [callers] });
