@@ -109,14 +109,14 @@ describe('every List entry is accounted for', () => {
     const warning: ItemMapper<Section> = {
       types: ['Encounter'],
       map: (r, ctx) => {
-        if (r.id === 'warned') ctx.warn?.(raised);
-        if (r.id === 'quiet') return { id: 'quiet' } as never;
+        if (r.id === 'warned' || r.id === 'lone') ctx.warn?.(raised);
+        if (r.id === 'quiet' || r.id === 'lone') return { id: str(r.id) } as never;
         return { id: str(r.id), warnings: [own] } as never;
       },
     };
-    const result = answer('CONSULTATIONS', warning, [list(['Encounter/warned', 'Encounter/plain', 'Encounter/quiet'])],
-      [encounter('warned', '2021-01-01'), encounter('plain', '2021-01-02'), encounter('quiet', '2021-01-03')]);
-    expect(result.items).toEqual([{ id: 'warned', warnings: [own, raised] }, { id: 'plain', warnings: [own] }, { id: 'quiet' }]);
+    const result = answer('CONSULTATIONS', warning, [list(['Encounter/warned', 'Encounter/plain', 'Encounter/quiet', 'Encounter/lone'])],
+      [encounter('warned', '2021-01-01'), encounter('plain', '2021-01-02'), encounter('quiet', '2021-01-03'), encounter('lone', '2021-01-04')]);
+    expect(result.items).toEqual([{ id: 'warned', warnings: [own, raised] }, { id: 'plain', warnings: [own] }, { id: 'quiet' }, { id: 'lone', warnings: [raised] }]);
     expect(result.warnings).toEqual([]);
   });
 
