@@ -16,6 +16,7 @@ export default defineConfig({
       'test/audit-event.test.ts',
       'test/gp-connect/section-status.test.ts',
       'test/gp-connect/list-invariant.test.ts',
+      'test/gp-connect/section-answer.test.ts',
       'test/audit-checkpoint-signer.test.ts',
       'test/permission-rules.test.ts',
       'test/client-assertion.test.ts',
