@@ -2,14 +2,18 @@
 // blocks the caller's event loop. The same runner serves the platform and `gpoi plugin run`.
 // Every run is watched from here: past its deadline (plus a grace) the worker is terminated, as is
 // any worker whose run left its WebAssembly instance suspect, and the pool starts a fresh one.
+// A run costs two messages, the task and its answer: when a run reaches a worker is read from the
+// run board (shared memory), and only a worker about to be replaced speaks on the recycle channel.
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { MessageChannel } from 'node:worker_threads';
+import { BroadcastChannel } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
 import { z } from 'zod';
 import { effectiveLimits, effectSchema, type Effect, type EffectKind, type RunLimits } from '../manifest.js';
 import type { PluginContext } from '../plugin.js';
+import { RunBoard } from './run-board.js';
 import type { SandboxResult } from './sandbox.js';
-import type { WorkerOptions, WorkerTask } from './worker.js';
+import type { RecycleMessage, WorkerOptions, WorkerTask } from './worker.js';
 
 export type RunOutcome = 'OK' | 'EFFECTS_REFUSED' | 'TIMEOUT' | 'OUT_OF_MEMORY' | 'ERROR';
 
@@ -71,7 +75,9 @@ export const DEFAULT_NICENESS = 10;
 
 export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
   const threads = options.threads ?? defaultPluginThreads();
-  const workerData: WorkerOptions = { niceness: options.niceness ?? DEFAULT_NICENESS };
+  const board = new RunBoard(threads);
+  const channelName = `gpoi-plugin-runner-${randomUUID()}`;
+  const workerData: WorkerOptions = { niceness: options.niceness ?? DEFAULT_NICENESS, board: board.buffer, channel: channelName };
   const grace = options.watchdogGraceMs ?? 250;
   const pool = new Tinypool({
     filename: new URL('./worker.js', import.meta.url).href,
@@ -84,9 +90,18 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
     useAtomics: false,
     workerData,
   });
+  // Runs in flight, by id: where a message on the recycle channel is delivered.
+  const recycling = new Map<number, (message: RecycleMessage) => void>();
+  const channel = new BroadcastChannel(channelName);
+  channel.unref();
+  channel.onmessage = (event) => {
+    const message = (event as { data: RecycleMessage }).data;
+    recycling.get(message.runId)?.(message);
+  };
+  let lastRunId = 0;
   let recycledWorkers = 0;
 
-  async function run(request: RunRequest, compileOnly = false): Promise<RunResult> {
+  async function run(request: RunRequest, compileOnly = false, attempt = 1): Promise<RunResult> {
     const limits = effectiveLimits({ limits: request.limits ?? {} });
     let inputJson: string;
     try {
@@ -97,20 +112,25 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
     if (Buffer.byteLength(inputJson) > limits.inputBytes) {
       return failed('ERROR', `the input is over ${limits.inputBytes} bytes`);
     }
-    const { port1, port2 } = new MessageChannel();
+    lastRunId = lastRunId >= 0x7fffffff ? 1 : lastRunId + 1;
+    const runId = lastRunId;
     const controller = new AbortController();
-    let watchdog: NodeJS.Timeout | undefined;
     let timedOut = false;
-    const recycled = new Promise<SandboxResult>((resolve) => {
-      port1.on('message', (message: SandboxResult | 'started') => (message === 'started' ? arm() : resolve(message)));
-    });
-    // The deadline counts from when the run reaches a worker, not from when it was queued.
-    const arm = () => {
-      watchdog = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, limits.timeoutMs + grace);
+    // The deadline counts from when the run reaches a worker (on the run board), not from when it
+    // was queued: each time the timer fires early it is set again for what is left.
+    const allowed = limits.timeoutMs + grace;
+    const check = () => {
+      const startedAt = board.startedAtOf(runId);
+      const left = startedAt === null ? allowed : startedAt + allowed - Date.now();
+      if (left > 0) {
+        watchdog = setTimeout(check, left);
+        return;
+      }
+      timedOut = true;
+      controller.abort();
     };
+    let watchdog = setTimeout(check, allowed);
+    const recycled = new Promise<RecycleMessage>((resolve) => recycling.set(runId, resolve));
     const task: WorkerTask = {
       bundle: request.bundle,
       inputJson,
@@ -118,15 +138,22 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
       nowMs: Date.parse(request.context.now),
       limits,
       compileOnly,
-      port: port2,
+      runId,
     };
     try {
-      const running = pool.run(task, { transferList: [port2], signal: controller.signal }) as Promise<SandboxResult>;
-      const result = await Promise.race([running, recycled]);
-      if (result.recycle) {
+      const running = pool.run(task, { signal: controller.signal }) as Promise<SandboxResult>;
+      const answer = await Promise.race([running, recycled]);
+      const result = 'runId' in answer ? ('retry' in answer ? null : answer.result) : answer;
+      if (result === null || result.recycle) {
         recycledWorkers += 1;
         controller.abort();
         running.catch(() => undefined);
+      }
+      // The worker could not be reset after an earlier run and did not start this one: a fresh
+      // worker takes it.
+      if (result === null) {
+        clearTimeout(watchdog);
+        return attempt < 3 ? await run(request, compileOnly, attempt + 1) : failed('ERROR', 'the sandbox failed');
       }
       return checkOutput(result, limits, request.allowedEffects);
     } catch (error) {
@@ -142,7 +169,7 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
       return failed('ERROR', 'the sandbox failed');
     } finally {
       clearTimeout(watchdog);
-      port1.close();
+      recycling.delete(runId);
     }
   }
 
@@ -156,9 +183,14 @@ export function createPluginRunner(options: RunnerOptions = {}): PluginRunner {
     get recycledWorkers() {
       return recycledWorkers;
     },
-    close: () => pool.destroy(),
+    async close() {
+      channel.close();
+      await pool.destroy();
+    },
   };
 }
+
+const effectsSchema = z.array(effectSchema);
 
 function failed(outcome: RunOutcome, error: string): RunResult {
   return { outcome, effects: [], proposedCount: 0, error, logs: [], logsDropped: 0, durationMs: 0, memoryBytes: 0 };
@@ -172,7 +204,7 @@ function checkOutput(result: SandboxResult, limits: RunLimits, allowed: readonly
   if (!Array.isArray(output)) return { ...base, outcome: 'EFFECTS_REFUSED', effects: [], proposedCount: 0, error: 'run() must return an array of effects' };
   const refuse = (error: string) => ({ ...base, outcome: 'EFFECTS_REFUSED' as const, effects: [], proposedCount: output.length, error });
   if (output.length > limits.effects) return refuse(`${output.length} effects proposed; the limit is ${limits.effects}`);
-  const parsed = z.array(effectSchema).safeParse(output);
+  const parsed = effectsSchema.safeParse(output);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return refuse(`effect ${issue?.path.join('.') ?? ''} is invalid: ${issue?.message ?? 'unknown'}`.slice(0, 500));

@@ -81,6 +81,7 @@ const PLUGIN_SPECIFIER = 'gpoi:plugin';
  * that left more than RETIRE_ABOVE_BYTES of heap once its context was gone, and every MAX_RUNS runs.
  * The next run's context is made while the worker is idle (prepareNextRun): created, bootstrapped
  * and given the SDK module, with no guest code run in it, so a run starts straight at the plugin.
+ * A clean run's own context is disposed then too (tidyAfterRun), once its answer has been sent.
  */
 interface WarmRuntime {
   runtime: QuickJSRuntime;
@@ -90,6 +91,8 @@ interface WarmRuntime {
   /** Heap the runtime held once the last run's context was gone (garbage not yet collected). */
   leftover: number;
   next: PreparedContext | null;
+  /** The context of a run that ended cleanly, disposed once its answer is on its way (tidyAfterRun). */
+  finished: PreparedContext | null;
 }
 interface PreparedContext {
   context: QuickJSContext;
@@ -119,7 +122,7 @@ function warmRuntime(module: QuickJSWASMModule): WarmRuntime {
     },
     (_base, requested) => requested,
   );
-  const warm: WarmRuntime = { runtime, runs: 0, current, leftover: heapInUse(runtime), next: null };
+  const warm: WarmRuntime = { runtime, runs: 0, current, leftover: heapInUse(runtime), next: null, finished: null };
   warmRuntimes.set(module, warm);
   return warm;
 }
@@ -129,6 +132,7 @@ function retireRuntime(module: QuickJSWASMModule, warm: WarmRuntime): boolean {
   warmRuntimes.delete(module);
   try {
     if (warm.next?.context.alive) disposePrepared(warm.next);
+    if (warm.finished?.context.alive) disposePrepared(warm.finished);
     warm.runtime.dispose();
     return true;
   } catch {
@@ -177,11 +181,34 @@ function disposePrepared(prepared: PreparedContext) {
  */
 export function prepareNextRun(module: QuickJSWASMModule): void {
   try {
+    if (!tidyAfterRun(module)) return;
     const warm = warmRuntime(module);
     if (!warm.next) warm.next = prepareContext(warm);
   } catch {
     // The next run starts without a prepared context.
   }
+}
+
+/**
+ * Disposes the context of the last run that ended cleanly and measures what the runtime still holds
+ * (the next run's memory limit comes on top of it), retiring the runtime when it is due. A run
+ * leaves this for after its answer has been sent; the next run does it first if the worker had no
+ * idle moment. False when the runtime could not be freed: the WebAssembly instance is then suspect
+ * and no further run may use it.
+ */
+export function tidyAfterRun(module: QuickJSWASMModule): boolean {
+  const warm = warmRuntimes.get(module);
+  if (!warm?.finished) return true;
+  let keep = true;
+  try {
+    disposePrepared(warm.finished);
+    warm.finished = null;
+    warm.leftover = heapInUse(warm.runtime);
+    if (warm.runs >= MAX_RUNS_PER_RUNTIME || warm.leftover > RETIRE_ABOVE_BYTES) keep = false;
+  } catch {
+    keep = false;
+  }
+  return keep || retireRuntime(module, warm);
 }
 
 // Runs in the guest as a context is prepared: routes console to the capped log, readies a clock,
@@ -244,6 +271,7 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
   let warm: WarmRuntime | undefined;
   let prepared: PreparedContext | undefined;
   try {
+    if (!tidyAfterRun(module)) return finish('ERROR', { error: 'the sandbox could not be reset', recycle: true });
     warm = warmRuntime(module);
     const ready = warm.next ?? prepareContext(warm);
     warm.next = null;
@@ -346,11 +374,9 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
       try {
         // Jobs still queued would run in the next run's time: only a runtime with none is kept.
         if (warm.runtime.hasPendingJob()) keep = false;
-        if (prepared) disposePrepared(prepared);
-        if (keep) {
-          warm.leftover = heapInUse(warm.runtime);
-          if (warm.runs >= MAX_RUNS_PER_RUNTIME || warm.leftover > RETIRE_ABOVE_BYTES) keep = false;
-        }
+        // A clean run's context is disposed after its answer is sent (tidyAfterRun); any other now.
+        if (keep && prepared) warm.finished = prepared;
+        else if (prepared) disposePrepared(prepared);
       } catch {
         keep = false;
       }

@@ -1,24 +1,40 @@
-// Pool worker: keeps one QuickJS WebAssembly instance and runs one plugin at a time in it. A run
-// that leaves the instance suspect answers through its own port and then waits, so the pool's host
-// side terminates this worker and a fresh one (fresh WebAssembly memory) takes the next run.
-import { type MessagePort, workerData } from 'node:worker_threads';
+// Pool worker: keeps one QuickJS WebAssembly instance and runs one plugin at a time in it. As a run
+// reaches it, the worker writes that on the pool's run board (the watchdog's clock starts there).
+// A run that leaves the instance suspect answers on the pool's recycle channel and then waits, so
+// the pool's host side terminates this worker and a fresh one (fresh WebAssembly memory) takes the
+// next run. A clean run's answer goes back first; its context is disposed and the next run's made
+// afterwards, while the worker is idle.
+import { BroadcastChannel, workerData } from 'node:worker_threads';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { lowerThreadPriority } from './priority.js';
-import { loadSandboxModule, prepareNextRun, runInSandbox, type SandboxResult, type SandboxTask } from './sandbox.js';
+import { RunBoard } from './run-board.js';
+import { loadSandboxModule, prepareNextRun, runInSandbox, tidyAfterRun, type SandboxResult, type SandboxTask } from './sandbox.js';
 
 /** What the pool tells each worker as it starts. */
 export interface WorkerOptions {
   niceness: number;
+  /** The pool's run board (see run-board.ts). */
+  board: SharedArrayBuffer;
+  /** Name of the pool's recycle channel. */
+  channel: string;
 }
 
 export interface WorkerTask extends SandboxTask {
-  /** Where a result that requires this worker's replacement is posted. */
-  port: MessagePort;
+  /** The pool's id of this run (a positive int32), written on the run board as the run starts. */
+  runId: number;
 }
 
-// The pool's own data comes second in tinypool's workerData.
-const options = (Array.isArray(workerData) ? workerData[1] : undefined) as WorkerOptions | undefined;
-lowerThreadPriority(options?.niceness ?? 0);
+/** Posted on the recycle channel: the run's result, or `retry` when it never started here. */
+export type RecycleMessage = { runId: number; result: SandboxResult } | { runId: number; retry: true };
+
+// tinypool's workerData is [its own data (with this worker's id), the pool's options].
+const [privateData, options] = workerData as [{ workerId: number }, WorkerOptions];
+const workerId = privateData.workerId;
+const board = new RunBoard(options.board);
+if (!board.hasSlot(workerId)) throw new Error(`worker id ${workerId} has no slot on the run board`);
+const recycle = new BroadcastChannel(options.channel);
+recycle.unref();
+lowerThreadPriority(options.niceness);
 
 // Compiled and instantiated as the worker starts, so a run's deadline never pays for it; the first
 // run's context is made then too.
@@ -26,14 +42,19 @@ const module: Promise<QuickJSWASMModule> = loadSandboxModule().then((ready) => {
   prepareNextRun(ready);
   return ready;
 });
+/** False once the instance could not be reset between runs: this worker then takes no further run. */
+let sound = true;
 
 export default async function runTask(task: WorkerTask): Promise<SandboxResult> {
-  const { port, ...sandboxTask } = task;
+  const { runId, ...sandboxTask } = task;
   let result: SandboxResult;
   try {
     const ready = await module;
-    // The host's watchdog starts now.
-    port.postMessage('started');
+    // The host's watchdog counts from now.
+    board.markStarted(workerId, runId);
+    // Left over from the last run when no idle moment came between the two.
+    sound &&= tidyAfterRun(ready);
+    if (!sound) return answerAndWait({ runId, retry: true });
     result = runInSandbox(ready, sandboxTask);
   } catch (error) {
     result = {
@@ -41,15 +62,20 @@ export default async function runTask(task: WorkerTask): Promise<SandboxResult> 
       logs: [], logsDropped: 0, durationMs: 0, memoryBytes: 0, recycle: true,
     };
   }
-  if (!result.recycle) {
-    port.close();
-    // The next run's context is made once this answer is on its way (the pool's workers wait on
-    // their event loop between tasks, so this runs while the worker is idle).
-    void module.then((ready) => setImmediate(() => prepareNextRun(ready)));
-    return result;
-  }
-  port.postMessage(result);
-  port.close();
-  // Never settles: the host terminates this worker once it has the result.
+  if (result.recycle) return answerAndWait({ runId, result });
+  // Runs once this answer is on its way (the pool's workers wait on their event loop between
+  // tasks, so this runs while the worker is idle).
+  void module.then((ready) =>
+    setImmediate(() => {
+      sound &&= tidyAfterRun(ready);
+      if (sound) prepareNextRun(ready);
+    }),
+  );
+  return result;
+}
+
+function answerAndWait(message: RecycleMessage): Promise<SandboxResult> {
+  recycle.postMessage(message);
+  // Never settles: the host terminates this worker once it has the message.
   return new Promise<SandboxResult>(() => undefined);
 }

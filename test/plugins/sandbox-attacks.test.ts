@@ -209,6 +209,21 @@ describe('resource attacks end with a clear outcome and a fresh worker', () => {
     expect(runner.recycledWorkers).toBeGreaterThanOrEqual(recycled + natives.length);
   });
 
+  it('a run queued behind a runaway one gets its whole deadline once it reaches the fresh worker', async () => {
+    const single = createPluginRunner({ threads: 1 });
+    try {
+      const runaway = single.run({ bundle: 'export default { run() { for (;;) (7n ** 300000n).toString(); } }', input: {}, context, limits: { timeoutMs: 2_000 }, allowedEffects: [] });
+      // Waits in the queue for longer than its own deadline; only its time on a worker counts.
+      const queued = single.run({ bundle: 'export default { run() { return []; } }', input: {}, context, limits: { timeoutMs: 1_500 }, allowedEffects: [] });
+      expect((await runaway).outcome).toBe('TIMEOUT');
+      const result = await queued;
+      expect(result.outcome, result.error ?? '').toBe('OK');
+      expect(single.recycledWorkers).toBe(1);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('memory bombs end OUT_OF_MEMORY (QuickJS limit or the capped WebAssembly memory)', async () => {
     const limits = { memoryBytes: 8 * 1024 * 1024, timeoutMs: 2_000 };
     expect((await attack('run() { new ArrayBuffer(1024 * 1024 * 1024); return []; }', limits)).outcome).toBe('OUT_OF_MEMORY');
