@@ -3,7 +3,7 @@
 // A run that leaves the instance suspect answers on the pool's recycle channel and then waits, so
 // the pool's host side terminates this worker and a fresh one (fresh WebAssembly memory) takes the
 // next run. A clean run's answer goes back first; its context is disposed and the next run's made
-// afterwards, while the worker is idle.
+// right after.
 import { BroadcastChannel, workerData } from 'node:worker_threads';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { lowerThreadPriority } from './priority.js';
@@ -48,11 +48,12 @@ let sound = true;
 export default async function runTask(task: WorkerTask): Promise<SandboxResult> {
   const { runId, ...sandboxTask } = task;
   let result: SandboxResult;
+  let ready: QuickJSWASMModule;
   try {
-    const ready = await module;
+    ready = await module;
     // The host's watchdog counts from now.
     board.markStarted(workerId, runId);
-    // Left over from the last run when no idle moment came between the two.
+    // Left over from the last run if its tidying has not happened (it normally has).
     sound &&= tidyAfterRun(ready);
     if (!sound) return answerAndWait({ runId, retry: true });
     result = runInSandbox(ready, sandboxTask);
@@ -63,14 +64,14 @@ export default async function runTask(task: WorkerTask): Promise<SandboxResult> 
     };
   }
   if (result.recycle) return answerAndWait({ runId, result });
-  // Runs once this answer is on its way (the pool's workers wait on their event loop between
-  // tasks, so this runs while the worker is idle).
-  void module.then((ready) =>
-    setImmediate(() => {
-      sound &&= tidyAfterRun(ready);
-      if (sound) prepareNextRun(ready);
-    }),
-  );
+  // The pool library posts this answer from the promise jobs that follow this return; a tick runs
+  // once they are all done, so the run's context is disposed and the next one made just after the
+  // answer has left and before the worker takes its next task, while the host is busy with the answer.
+  const tidied = ready!;
+  process.nextTick(() => {
+    sound &&= tidyAfterRun(tidied);
+    if (sound) prepareNextRun(tidied);
+  });
   return result;
 }
 
