@@ -92,6 +92,28 @@ describe.each(await availableBackends())('bad input (%s)', (backend) => {
     expect(((await malformed.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
   });
 
+  it('reads a body the same way whatever its encoding or media type, and refuses one that is not JSON', async () => {
+    const post = (contentType: string, body: Uint8Array | string, auth = true) =>
+      app.fetch('/graphql', { method: 'POST', headers: { 'content-type': contentType, ...(auth ? { authorization: `Bearer ${token}` } : {}) }, body });
+    const answer = async (response: Response) => {
+      const body = (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      return { status: response.status, data: body.data, errors: body.errors };
+    };
+    const query = JSON.stringify({ query: '{ clinicalSystems { id } }' });
+    const plain = await answer(await post('application/json', query));
+    expect(plain).toMatchObject({ status: 200, data: { clinicalSystems: expect.any(Array) } });
+    // A leading byte order mark is dropped, as Request.json() does; so is the media type's charset.
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(query)]);
+    expect(await answer(await post('application/json; charset=utf-8', bom))).toEqual(plain);
+    expect(await answer(await post('application/graphql+json', query))).toEqual(plain);
+    for (const auth of [true, false]) {
+      const broken = await answer(await post('application/json', '{"query": "{ clinicalSystems { id } }"', auth));
+      expect(broken.status).toBe(400);
+      expect(broken.errors?.[0]).toMatchObject({ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } });
+    }
+    expect((await answer(await post('application/json', 'null'))).errors?.[0]?.message).toBe('POST body is expected to be object but received null');
+  });
+
   it('masks an unexpected failure (no SQL, no stack) and keeps serving', async () => {
     await app.database.db.execute(sql`alter table sandbox.referrals rename to referrals_gone`);
     try {

@@ -117,6 +117,26 @@ describe('query cost', () => {
     expect(cost(doc)).toBe(0);
   });
 
+  it('gives a document parsed once the same costs as a fresh parse, whatever the variables of each request', () => {
+    // The server reuses one parsed document per query text, and its costs are remembered per document.
+    const query = `query Q($n: Int, $more: Boolean!, $nhs: String) {
+      practices(first: $n) { edges { node { name } } }
+      clinicalSystems @include(if: $more) { id capabilities @skip(if: $more) { area } }
+      patient(nhsNumber: $nhs) { __typename }
+    }`;
+    const document = parse(query);
+    const requests: Array<Record<string, unknown> | undefined> = [
+      { n: 5, more: false }, { n: 5, more: true, nhs: '9990000018' }, { n: 7, more: false, nhs: '9990000026' }, { n: 5, more: false, nhs: 'x' },
+      {}, { n: null, more: true }, { n: 'not a number', more: true }, undefined, { n: 7, more: false }, { more: true },
+    ];
+    for (const variables of requests) {
+      expect(queryCost({ schema: baseSchema, document, variables, operationName: 'Q' }), JSON.stringify(variables)).toBe(cost(query, variables, 'Q'));
+      expect(queryCost({ schema: baseSchema, document, variables }), JSON.stringify(variables)).toBe(cost(query, variables));
+    }
+    expect(queryCost({ schema: baseSchema, document, variables: { n: 5, more: false } })).toBe(2 + 5 + 1);
+    expect(queryCost({ schema: baseSchema, document, variables: { n: 7, more: true } })).toBe(2 + 7 + 1 + 1);
+  });
+
   it('charges each mutation field 10 on top of what it returns', () => {
     const schema = buildSchema(`
       type Query { ping: Boolean }

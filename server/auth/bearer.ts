@@ -102,9 +102,13 @@ export function bearerVerifier(options: { issuer: string; audience: string; jwks
       const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization.trim());
       if (!match?.[1]) throw new AuthenticationError('Authorization header must be "Bearer <token>".');
       const token = match[1];
-      const unverified = unverifiedClaims(token);
+      // A token verified before needs no decoding to know which kind it is: the same string carries the same claims.
+      const knownGrant = apps?.verified.get(token);
+      const knownPerson = knownGrant ? undefined : people.get(token);
+      if (knownPerson) return { ...knownPerson };
+      const unverified = knownGrant ? { iss: PLATFORM_ISSUER } : unverifiedClaims(token);
       if (apps && unverified.iss === PLATFORM_ISSUER) {
-        let grant = apps.verified.get(token);
+        let grant = knownGrant;
         if (!grant) {
           const checked = await verified(verifyAccessToken(token, apps.keys, options.audience));
           if (!checked) throw new AuthenticationError('Token does not identify a supplier app.');
@@ -114,8 +118,6 @@ export function bearerVerifier(options: { issuer: string; audience: string; jwks
         if (!(await apps.isActive(grant.appId))) throw new AuthenticationError('This app has been revoked.');
         return { kind: 'SUPPLIER_APP', appId: grant.appId, supplierId: grant.supplierId, scopes: [...grant.scopes] };
       }
-      const known = people.get(token);
-      if (known) return { ...known };
       const { payload } = await verified(
         jwtVerify(token, keys, {
           issuer: options.issuer,

@@ -1,5 +1,5 @@
 // Practice directory and patient registrations (our stand-in for a PDS lookup).
-import { and, asc, count, desc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../db/client.js';
 import { patientRegistrations, practices } from '../db/schema/governance.js';
@@ -58,12 +58,27 @@ export async function listPractices(db: DbOrTx, page: PageRequest, systemId: Cli
 /** NHS number -> the practice the patient is registered with (one statement). */
 export async function registeredPractices(db: DbOrTx, nhsNumbers: readonly string[]): Promise<Map<string, PracticeRecord>> {
   if (nhsNumbers.length === 0) return new Map();
-  const rows = await db
-    .select({ nhsNumber: patientRegistrations.nhsNumber, practice: practices })
-    .from(patientRegistrations)
-    .innerJoin(practices, eq(practices.odsCode, patientRegistrations.practiceOds))
-    .where(inArray(patientRegistrations.nhsNumber, [...nhsNumbers]));
+  const rows = await registrationStatement(db).execute({ numbers: [...nhsNumbers] });
   return new Map(rows.map((r) => [r.nhsNumber, toRecord(r.practice)]));
+}
+
+type RegistrationRow = { nhsNumber: string; practice: typeof practices.$inferSelect };
+type PreparedRegistrations = { execute(values: { numbers: string[] }): Promise<RegistrationRow[]> };
+/** Asked in every patient lookup: the statement is built once per database, not per request. */
+const registrationStatements = new WeakMap<DbOrTx, PreparedRegistrations>();
+
+function registrationStatement(db: DbOrTx): PreparedRegistrations {
+  let statement = registrationStatements.get(db);
+  if (!statement) {
+    statement = db
+      .select({ nhsNumber: patientRegistrations.nhsNumber, practice: practices })
+      .from(patientRegistrations)
+      .innerJoin(practices, eq(practices.odsCode, patientRegistrations.practiceOds))
+      .where(sql`${patientRegistrations.nhsNumber} = any(${sql.placeholder('numbers')}::text[])`)
+      .prepare('registered_practices') as unknown as PreparedRegistrations;
+    registrationStatements.set(db, statement);
+  }
+  return statement;
 }
 
 export async function registeredPatients(db: DbOrTx, odsCode: string, page: PageRequest): Promise<string[]> {

@@ -116,17 +116,21 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
   auditIntegrity.startCheckpointing(env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000);
   const events = createEventRuntime({ env, database, audit: auditWriter, handlers: eventHandlers });
 
-  // Who the caller is, worked out once per request: the body cap asks before reading the body (the
+  // Who the caller is, worked out once per request: the body cap asks while the body is read (the
   // larger cap is for verified callers only), the context after. A refusal is the context's to give.
-  const actors = new WeakMap<Request, Promise<Actor>>();
-  const actorOf = (request: Request): Promise<Actor> => {
-    let actor = actors.get(request);
-    if (!actor) {
+  // `since` is when the request was first looked at: the app check in the bearer verification catches
+  // up with access-fact notifications after it, so the permission checks need no second catch-up.
+  const callers = new WeakMap<Request, { actor: Promise<Actor>; since: number }>();
+  const callerOf = (request: Request) => {
+    let caller = callers.get(request);
+    if (!caller) {
+      const since = performance.now();
       const authorization = request.headers.get('authorization');
-      actor = (async () => pluginRunTokens.actorFor(authorization) ?? (await verifier.actorFor(authorization)))();
-      actors.set(request, actor);
+      const actor = (async () => pluginRunTokens.actorFor(authorization) ?? (await verifier.actorFor(authorization)))();
+      caller = { actor, since };
+      callers.set(request, caller);
     }
-    return actor;
+    return caller;
   };
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
@@ -143,7 +147,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       bodyLimitPlugin({
         anonymousMaxBytes: env.MAX_BODY_BYTES,
         authenticatedMaxBytes: env.MAX_AUTHENTICATED_BODY_BYTES,
-        isVerified: (request) => actorOf(request).then((actor) => actor.kind !== 'ANONYMOUS', () => false),
+        isVerified: (request) => callerOf(request).actor.then((actor) => actor.kind !== 'ANONYMOUS', () => false),
       }),
       guardedRoute(routesPlugin({ ping: database.ping, devIssuer, issuer: env.issuer })),
       guardedRoute(tokenRoutePlugin({ db, accessTokens, tokenUrl: tokenEndpointUrl(env.publicUrl), audit: auditWriter, anonymous, meter: anonymousMeter(rateLimitStore, budgets.ANONYMOUS) })),
@@ -162,10 +166,10 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       idempotencyPlugin(db),
     ],
     context: async ({ request }) => {
-      const requestStart = performance.now();
+      const caller = callerOf(request);
       let actor: Actor;
       try {
-        actor = await actorOf(request);
+        actor = await caller.actor;
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
         throw new GraphQLError(error.message, {
@@ -182,7 +186,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         env,
         meta,
         loaders: createLoaders(db, registry, meta),
-        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts, requestStart),
+        governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts, caller.since),
         accessLog: new AccessLog(actor, requestId),
         plugins: pluginHost!,
         auditIntegrity,

@@ -17,12 +17,34 @@ const invalidLength = () =>
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
 
+const utf8 = new TextDecoder(); // drops a leading byte order mark, as Request.text() does
+
+/**
+ * The request with its body already read, for the request parsers (which read the body through
+ * json(), text() or formData()): a whole second Request is built only for formData (multipart).
+ */
+function withBody(incoming: Request, body: Buffer): Request {
+  let whole: Request | undefined;
+  const asRequest = () => (whole ??= new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: new Uint8Array(body) }));
+  const text = async () => utf8.decode(body);
+  const read: Pick<Request, 'url' | 'method' | 'headers' | 'text' | 'json' | 'arrayBuffer' | 'formData'> = {
+    url: incoming.url,
+    method: incoming.method,
+    headers: incoming.headers,
+    text,
+    json: async () => JSON.parse(await text()) as unknown,
+    arrayBuffer: () => asRequest().arrayBuffer(),
+    formData: () => asRequest().formData(),
+  };
+  return read as Request;
+}
+
 export interface BodyCaps {
   /** For every request whose caller is not (yet) known. */
   anonymousMaxBytes: number;
   /** For requests whose bearer token verifies: documents are sent base64 in the body. */
   authenticatedMaxBytes: number;
-  /** Whether the request's caller is verified. Asked before the body is read, and only when it may be larger than the anonymous cap. */
+  /** Whether the request's caller is verified. Asked (for callers sending a bearer token) as the body starts to stream in, or before when its declared length passes the anonymous cap. */
   isVerified(request: Request): Promise<boolean>;
 }
 
@@ -49,10 +71,13 @@ export function bodyLimitPlugin(caps: BodyCaps): Plugin {
     onRequestParse({ request, requestParser, setRequestParser }) {
       if (!requestParser || !request.body) return;
       setRequestParser(async (incoming) => {
-        const maxBytes = await capFor(request);
-        const body = await readAtMost(incoming.body, maxBytes);
+        // The caller's check starts now and runs while the body streams in; it is waited for only
+        // if the body grows past the anonymous cap.
+        const larger = capFor(request);
+        let maxBytes = small;
+        const body = await readAtMost(incoming.body, small, async () => (maxBytes = await larger));
         if (body === null) return tooLarge(maxBytes);
-        return requestParser(new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: new Uint8Array(body) }));
+        return requestParser(withBody(incoming, body));
       });
     },
   };

@@ -8,8 +8,17 @@ import type { IntrospectionPolicy } from '../env.js';
 
 export const MAX_SCHEMA_INTROSPECTIONS = 1;
 
+/** Counted once per parsed document (the server reuses one per query text, and documents do not change). */
+const counted = new WeakMap<DocumentNode, Readonly<{ schema: number; type: number }>>();
+
 /** How many `__schema` and `__type` fields the document holds (every operation and fragment). */
-export function countIntrospection(document: DocumentNode): { schema: number; type: number } {
+export function countIntrospection(document: DocumentNode): Readonly<{ schema: number; type: number }> {
+  let count = counted.get(document);
+  if (!count) counted.set(document, (count = countFields(document)));
+  return count;
+}
+
+function countFields(document: DocumentNode): { schema: number; type: number } {
   const count = { schema: 0, type: 0 };
   visit(document, {
     [Kind.FIELD](node) {

@@ -36,6 +36,7 @@ import {
   type GraphQLCompositeType,
   type GraphQLObjectType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
@@ -66,9 +67,40 @@ interface Walk {
   variables: Record<string, unknown>;
 }
 
+/** Costs worked out for one operation of one document, by the values of the variables the walk read. */
+interface KnownCost {
+  /** The variables the walk read (in @skip/@include, `first`, `last`); no others can change the cost. */
+  read: readonly string[];
+  key: string;
+  cost: number;
+}
+/** Different values of those variables kept per operation (e.g. page sizes); beyond it, the oldest goes. */
+const KNOWN_COSTS_PER_OPERATION = 8;
+/** Per schema and parsed document (the server reuses one parsed document per query text). */
+const knownCosts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, KnownCost[]>>>();
+
+const ABSENT = '\u0000absent';
+const keyOf = (variables: Record<string, unknown>, read: readonly string[]) =>
+  JSON.stringify(read.map((name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : ABSENT)));
+
+/** The variables, recording which of them are looked at (null once they are enumerated: then any may matter). */
+function recordingReads(variables: Record<string, unknown>): { variables: Record<string, unknown>; read(): string[] | null } {
+  const read = new Set<string>();
+  let all = false;
+  const note = (name: string | symbol) => void (typeof name === 'string' ? read.add(name) : (all = true));
+  const proxy = new Proxy(variables, {
+    get: (target, name) => (note(name), Reflect.get(target, name)),
+    has: (target, name) => (note(name), Reflect.has(target, name)),
+    getOwnPropertyDescriptor: (target, name) => (note(name), Reflect.getOwnPropertyDescriptor(target, name)),
+    ownKeys: (target) => ((all = true), Reflect.ownKeys(target)),
+  });
+  return { variables: proxy, read: () => (all ? null : [...read].sort()) };
+}
+
 /**
  * The requested cost of the chosen operation, or 0 when the document names no single operation
- * (execution then refuses it anyway).
+ * (execution then refuses it anyway). The walk over the document is done once per document,
+ * operation and values of the variables it reads; later requests reuse its answer.
  */
 export function queryCost({ schema, document, variables, operationName }: QueryCostInput): number {
   const operation = getOperationAST(document, operationName ?? undefined);
@@ -76,11 +108,27 @@ export function queryCost({ schema, document, variables, operationName }: QueryC
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return 0;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  // Invalid variables fail execution; costing with defaults meanwhile is harmless.
+  const values = coerced.coerced ?? {};
+  let byDocument = knownCosts.get(schema);
+  if (!byDocument) knownCosts.set(schema, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  const operationKey = `${coerced.coerced ? '' : '!'}${operationName ?? ''}`;
+  const known = byOperation.get(operationKey) ?? [];
+  for (const entry of known) if (entry.key === keyOf(values, entry.read)) return entry.cost;
+  const reads = recordingReads(values);
+  const cost = walkCost(schema, document, operation, rootType, reads.variables);
+  const read = reads.read();
+  if (read) byOperation.set(operationKey, [{ read, key: keyOf(values, read), cost }, ...known].slice(0, KNOWN_COSTS_PER_OPERATION));
+  return cost;
+}
+
+function walkCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, rootType: GraphQLObjectType, variables: Record<string, unknown>): number {
   const walk: Walk = {
     schema,
     fragments: new Map(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d])),
-    // Invalid variables fail execution; costing with defaults meanwhile is harmless.
-    variables: coerced.coerced ?? {},
+    variables,
   };
   const perRootField = operation.operation === 'mutation' ? MUTATION_FIELD_COST : 0;
   let total = 0;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedSql } from '../../db/prepared.js';
 import { auditEvents, auditHead } from '../../db/schema/audit.js';
 import { auditHash, GENESIS_HASH, normaliseEvent, type AuditEvent, type AuditRecord } from './event.js';
 
@@ -64,6 +65,22 @@ export async function appendAuditEvents(tx: AuditTx, events: readonly AuditEvent
 /** Most events appendIfHeadIs writes in its one statement; larger appends take the locked path. */
 export const MAX_SINGLE_STATEMENT_EVENTS = ROWS_PER_INSERT;
 
+/** Prepared: the request path runs it for every batch of audit events. */
+const appendIfHeadIsStatement = preparedSql<{ seq: number; hash: string; expectedSeq: number; expectedHash: string; rows: string }>('audit_append_if_head_is', sql`
+    with moved as (
+      update "audit_head" set "seq" = ${sql.placeholder('seq')}, "hash" = ${sql.placeholder('hash')}
+      where "id" = ${HEAD_ID} and "seq" = ${sql.placeholder('expectedSeq')} and "hash" = ${sql.placeholder('expectedHash')}
+      returning 1
+    ), added as (
+      insert into "audit_events" ("seq", "id", "at", "actor_kind", "actor_id", "supplier_id", "app_id", "plugin_id", "practice_ods",
+        "nhs_number", "operation", "detail", "outcome", "reason", "request_id", "prev_hash", "hash")
+      select v.* from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as v("seq" bigint, "id" text, "at" timestamptz, "actor_kind" text,
+        "actor_id" text, "supplier_id" text, "app_id" text, "plugin_id" text, "practice_ods" text, "nhs_number" text, "operation" text,
+        "detail" jsonb, "outcome" text, "reason" text, "request_id" text, "prev_hash" text, "hash" text), moved
+      returning 1
+    )
+    select count(*)::int as inserted from added`);
+
 /**
  * The same append as one autocommitted statement, for an appender that remembers where the chain
  * ended: the head moves from `expected` to the new last event and the events are inserted only if
@@ -83,20 +100,7 @@ export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readon
       detail: r.detail, outcome: r.outcome, reason: r.reason, request_id: r.requestId, prev_hash: r.prevHash, hash: r.hash,
     })),
   );
-  const result = await db.execute<{ inserted: number }>(sql`
-    with moved as (
-      update "audit_head" set "seq" = ${next.seq}, "hash" = ${next.hash}
-      where "id" = ${HEAD_ID} and "seq" = ${expected.seq} and "hash" = ${expected.hash}
-      returning 1
-    ), added as (
-      insert into "audit_events" ("seq", "id", "at", "actor_kind", "actor_id", "supplier_id", "app_id", "plugin_id", "practice_ods",
-        "nhs_number", "operation", "detail", "outcome", "reason", "request_id", "prev_hash", "hash")
-      select v.* from jsonb_to_recordset(${rows}::jsonb) as v("seq" bigint, "id" text, "at" timestamptz, "actor_kind" text,
-        "actor_id" text, "supplier_id" text, "app_id" text, "plugin_id" text, "practice_ods" text, "nhs_number" text, "operation" text,
-        "detail" jsonb, "outcome" text, "reason" text, "request_id" text, "prev_hash" text, "hash" text), moved
-      returning 1
-    )
-    select count(*)::int as inserted from added`);
+  const result = await appendIfHeadIsStatement(db).execute({ seq: next.seq, hash: next.hash, expectedSeq: expected.seq, expectedHash: expected.hash, rows });
   const [row] = Array.isArray(result) ? (result as Array<{ inserted: number }>) : (result as { rows: Array<{ inserted: number }> }).rows;
   return Number(row?.inserted) === records.length ? records : null;
 }

@@ -1,0 +1,28 @@
+// Raw SQL run as a prepared statement. drizzle runs `db.execute` unprepared, and the postgres driver
+// then asks the server to describe an unprepared statement's parameters before running it: two
+// round trips for every statement with parameters. Prepared, the description is kept per connection
+// and each run is one round trip (and the server plans it once).
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from './client.js';
+
+const dialect = new PgDialect();
+
+export interface PreparedSql<Values extends Record<string, unknown>> {
+  /** The rows, as `db.execute` gives them on this back end. */
+  execute(values: Values): Promise<unknown>;
+}
+
+/** `query` takes its values from `sql.placeholder(name)`; the statement is built once per database. */
+export function preparedSql<Values extends Record<string, unknown>>(name: string, query: SQL): (db: DbOrTx) => PreparedSql<Values> {
+  const built = dialect.sqlToQuery(query);
+  const byDb = new WeakMap<DbOrTx, PreparedSql<Values>>();
+  return (db) => {
+    let statement = byDb.get(db);
+    if (!statement) {
+      statement = db._.session.prepareQuery(built, undefined, name, false) as unknown as PreparedSql<Values>;
+      byDb.set(db, statement);
+    }
+    return statement;
+  };
+}
