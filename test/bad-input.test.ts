@@ -93,7 +93,7 @@ describe.each(await availableBackends())('bad input (%s)', (backend) => {
   });
 
   it('reads a body the same way whatever its encoding or media type, and refuses one that is not JSON', async () => {
-    const post = (contentType: string, body: Uint8Array | string, auth = true) =>
+    const post = (contentType: string, body: Uint8Array<ArrayBuffer> | string, auth = true) =>
       app.fetch('/graphql', { method: 'POST', headers: { 'content-type': contentType, ...(auth ? { authorization: `Bearer ${token}` } : {}) }, body });
     const answer = async (response: Response) => {
       const body = (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
