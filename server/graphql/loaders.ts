@@ -18,11 +18,21 @@ export interface SectionKey {
   id: string;
 }
 
-/** A section read's key; options left unset or null are dropped, so equal requests share one read. */
+/**
+ * A section read's key; options left unset or null are dropped, so equal requests share one read.
+ * Made for every section of every patient of a page (twice: read ahead, then asked), so it is built
+ * by hand (strings quoted, so no value can pass for another).
+ */
 export function sectionKey(practice: PracticeRecord, nhsNumber: string, section: Section, options: SectionOptions): SectionKey {
-  const defined: SectionOptions = {};
-  for (const [name, value] of Object.entries(options)) if (value !== undefined && value !== null) (defined as Record<string, unknown>)[name] = value;
-  return { practice, nhsNumber, section, options: defined, id: `${practice.odsCode}|${nhsNumber}|${section}|${JSON.stringify(defined)}` };
+  const defined: Record<string, unknown> = {};
+  let id = `${practice.odsCode}|${nhsNumber}|${section}`;
+  for (const name in options) {
+    const value = options[name as keyof SectionOptions];
+    if (value === undefined || value === null) continue;
+    defined[name] = value;
+    id += `|${name}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+  }
+  return { practice, nhsNumber, section, options: defined as SectionOptions, id };
 }
 
 export interface PatientKey {
