@@ -51,7 +51,8 @@ PracticeType.implement({
           (p) => p.nhsNumber,
           async (page) => {
             const patients: PatientNode[] = (await registeredPatients(ctx.db, practice.odsCode, page)).map((nhsNumber) => ({ nhsNumber, practice }));
-            await readPatientsAhead(ctx, patients, info, ['edges', 'node']);
+            // A page fetches one patient more than it shows (to know whether another page follows): only those shown are read.
+            await readPatientsAhead(ctx, patients.slice(0, page.limit - 1), info, ['edges', 'node']);
             return patients;
           },
         ),
