@@ -57,6 +57,38 @@ describe('permission enforcement', () => {
     expect(result.errors).toHaveLength(2);
   });
 
+  it('decides alike whether a rule answers at once or later', async () => {
+    const later = <T,>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 1));
+    const schema = enforcePermissions(buildSchema(SDL), {
+      Query: {
+        listed: rule({ cache: 'no_cache' })(() => later(true)),
+        secret: allow,
+        refused: rule({ cache: 'no_cache' })(() => later(false)),
+        failing: rule({ cache: 'no_cache' })(() => later('Not today.')),
+        unlisted: rule({ cache: 'no_cache' })(() =>
+          later(null).then(() => {
+            throw new Error('rule failed');
+          }),
+        ),
+      },
+    }, permissionOptions);
+    const result = await graphql({ schema, source: '{ listed refused failing unlisted }', rootValue, contextValue: {} });
+    expect(result.data).toEqual({ listed: 'open', refused: null, failing: null, unlisted: null });
+    expect(result.errors?.map((e) => e.message).sort()).toEqual(['Not Authorised!', 'Not Authorised!', 'Not today.']);
+  });
+
+  it('runs a rule cached per request once, however many fields it guards', async () => {
+    let runs = 0;
+    const once = rule({ cache: 'contextual' })(() => {
+      runs += 1;
+      return true;
+    });
+    const schema = enforcePermissions(buildSchema(SDL), { Query: { listed: once, unlisted: once, refused: once, failing: once, secret: allow } }, permissionOptions);
+    const result = await graphql({ schema, source: '{ listed unlisted refused failing }', rootValue, contextValue: {} });
+    expect(result).toEqual({ data: { listed: 'open', unlisted: 'leak', refused: 'leak', failing: 'leak' } });
+    expect(runs).toBe(1);
+  });
+
   it('refuses to start when the map names a field the schema lacks', () => {
     expect(() => enforcePermissions(buildSchema(SDL), { Query: { listd: allow } }, permissionOptions)).toThrow(/Query\.listd/);
   });

@@ -21,6 +21,8 @@ interface Entry {
 
 export class AccessLog {
   private readonly entries = new Map<string, Entry>();
+  /** The entry noted last: a patient's fields are noted one after another, so most notes join it. */
+  private last: Entry | null = null;
 
   constructor(
     private readonly actor: Actor,
@@ -28,10 +30,23 @@ export class AccessLog {
   ) {}
 
   note(note: AccessNote): void {
+    const last = this.last?.note;
+    if (
+      last &&
+      last.operation === note.operation &&
+      last.practiceOds === note.practiceOds &&
+      last.nhsNumber === note.nhsNumber &&
+      last.outcome === note.outcome &&
+      (last.reason ?? '') === (note.reason ?? '')
+    ) {
+      this.last!.fields.add(note.field);
+      return;
+    }
     const key = `${note.operation}|${note.practiceOds}|${note.nhsNumber}|${note.outcome}|${note.reason ?? ''}`;
-    const entry = this.entries.get(key);
+    let entry = this.entries.get(key);
     if (entry) entry.fields.add(note.field);
-    else this.entries.set(key, { note, fields: new Set([note.field]) });
+    else this.entries.set(key, (entry = { note, fields: new Set([note.field]) }));
+    this.last = entry;
   }
 
   get size(): number {

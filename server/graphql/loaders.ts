@@ -14,6 +14,25 @@ export interface SectionKey {
   nhsNumber: string;
   section: Section;
   options: SectionOptions;
+  /** Practice, patient, section and options as one string (the loader's cache key). */
+  id: string;
+}
+
+/**
+ * A section read's key; options left unset or null are dropped, so equal requests share one read.
+ * Made for every section of every patient of a page (twice: read ahead, then asked), so it is built
+ * by hand (strings quoted, so no value can pass for another).
+ */
+export function sectionKey(practice: PracticeRecord, nhsNumber: string, section: Section, options: SectionOptions): SectionKey {
+  const defined: Record<string, unknown> = {};
+  let id = `${practice.odsCode}|${nhsNumber}|${section}`;
+  for (const name in options) {
+    const value = options[name as keyof SectionOptions];
+    if (value === undefined || value === null) continue;
+    defined[name] = value;
+    id += `|${name}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+  }
+  return { practice, nhsNumber, section, options: defined as SectionOptions, id };
 }
 
 export interface PatientKey {
@@ -33,9 +52,31 @@ export interface Loaders {
   practice: DataLoader<string, PracticeRecord | null>;
   /** NHS number -> registered practice. */
   registration: DataLoader<string, PracticeRecord | null>;
-  demographics: DataLoader<PatientKey, PatientDemographics | ConnectorError | null, string>;
-  section: DataLoader<SectionKey, AnySectionAnswer | ConnectorError, string>;
+  demographics: RememberingLoader<PatientKey, PatientDemographics | null>;
+  section: RememberingLoader<SectionKey, AnySectionAnswer>;
   appointments: DataLoader<AppointmentsKey, Appointment[] | ConnectorError, string>;
+}
+
+/**
+ * A DataLoader that also remembers what each key settled to (a value or a ConnectorError), so a
+ * resolver reaching a value already read (a page's or a record's prefetched reads) answers it
+ * without another promise. Undefined: not settled yet, or failed otherwise (ask `load`).
+ */
+export type RememberingLoader<K, V> = DataLoader<K, V, string> & { settled(key: K): V | ConnectorError | undefined };
+
+function rememberingLoader<K, V>(batch: (keys: readonly K[]) => Promise<Array<V | Error>>, cacheKeyFn: (key: K) => string): RememberingLoader<K, V> {
+  const settled = new Map<string, V | ConnectorError>();
+  const loader = new DataLoader<K, V, string>(
+    async (keys) => {
+      const values = await batch(keys);
+      values.forEach((value, i) => {
+        if (!(value instanceof Error) || value instanceof ConnectorError) settled.set(cacheKeyFn(keys[i] as K), value);
+      });
+      return values;
+    },
+    { cacheKeyFn },
+  );
+  return Object.assign(loader, { settled: (key: K) => settled.get(cacheKeyFn(key)) });
 }
 
 /** Groups keys by practice (and an extra grouping key), calls once per group, keeps key order. */
@@ -140,20 +181,20 @@ export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: Reque
       for (const p of found.values()) practice.prime(p.odsCode, p);
       return numbers.map((n) => found.get(n) ?? null);
     }),
-    demographics: new DataLoader(
+    demographics: rememberingLoader<PatientKey, PatientDemographics | null>(
       (keys) =>
         perPractice(keys, () => '', async (practice, group) => {
           const found = await reads.demographics(practice, connectors.forPractice(practice), group.map((k) => k.nhsNumber));
           return group.map((k) => found.get(k.nhsNumber) ?? null);
         }),
-      { cacheKeyFn: patientCacheKey },
+      patientCacheKey,
     ),
-    section: new DataLoader(
+    section: rememberingLoader<SectionKey, AnySectionAnswer>(
       (keys) =>
         perPractice(keys, () => '', (practice, group) =>
           reads.sections(practice, connectors.forPractice(practice), group.map(({ nhsNumber, section, options }) => ({ nhsNumber, section, options }))),
         ),
-      { cacheKeyFn: (k) => `${patientCacheKey(k)}|${k.section}|${JSON.stringify(k.options)}` },
+      (k) => k.id,
     ),
     appointments: new DataLoader(
       (keys) =>

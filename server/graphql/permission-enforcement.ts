@@ -6,7 +6,7 @@
 // A field the map does not classify falls to the fallback rule and is still wrapped (refused);
 // `unclassifiedFields` lists such fields so a test can insist there are none.
 import { defaultFieldResolver, isIntrospectionType, isObjectType, type GraphQLFieldConfig, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { allow, type IRule } from 'graphql-shield';
+import { allow, rule, type IRule } from 'graphql-shield';
 
 /** A graphql-shield rule or logic rule (and, or, ...): anything with `resolve`. */
 export type ShieldRule = Pick<IRule, 'resolve'>;
@@ -61,18 +61,74 @@ export function unclassifiedFields(schema: GraphQLSchema, map: RuleMap, fallback
   return [...fieldsWithRules(schema, map, fallbackRule)].filter((f) => !f.classified).map((f) => `${f.type.name}.${f.field.name}`);
 }
 
+/** graphql-shield's own Rule.resolve: a rule built by `rule()` that no subclass has changed. */
+const PLAIN_RULE_RESOLVE = (Object.getPrototypeOf(rule()(() => true)) as ShieldRule).resolve;
+type PlainRule = ShieldRule & { name: string; cache: unknown; func: (...args: unknown[]) => unknown };
+type ShieldContext = { _shield?: { cache: Record<string, unknown> } };
+
+// Hot paths below are called for every checked field: no closures are made per call.
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** What Rule.resolve makes of a rule function's result. */
+function ruleResult(result: unknown): unknown {
+  return result instanceof Error ? result : typeof result === 'string' ? new Error(result) : result === true;
+}
+
+/** What Rule.resolve makes of a rule function that throws or rejects. */
+function ruleFailure(error: unknown, options: ShieldOptions): false {
+  if (options.debug) throw error;
+  return false;
+}
+
+/**
+ * An uncached or per-request (`contextual`) rule's function, called directly. graphql-shield's
+ * Rule.resolve is `async`, so every checked field would cost a promise even when the rule decided
+ * at once; this keeps a decision made synchronously synchronous, with Rule.resolve's caching and
+ * its handling of what the function returns or throws.
+ */
+function callPlainRule(rule: PlainRule, parent: unknown, args: unknown, ctx: ShieldContext, info: unknown, options: ShieldOptions): unknown {
+  let result: unknown;
+  try {
+    if (rule.cache === 'contextual') {
+      const cache = (ctx._shield ??= { cache: {} }).cache;
+      if (!cache[rule.name]) cache[rule.name] = rule.func(parent, args, ctx, info);
+      result = cache[rule.name];
+    } else {
+      result = rule.func(parent, args, ctx, info);
+    }
+  } catch (error) {
+    return ruleFailure(error, options);
+  }
+  return isPromiseLike(result) ? Promise.resolve(result).then(ruleResult, (error: unknown) => ruleFailure(error, options)) : ruleResult(result);
+}
+
 function guarded<TSource, TContext extends object>(
   rule: ShieldRule,
   resolve: GraphQLFieldResolver<TSource, TContext>,
   options: ShieldOptions,
 ): GraphQLFieldResolver<TSource, TContext> {
   const fallbackError = options.fallbackError as Error;
+  const cache = (rule as PlainRule).cache;
+  const plain = rule.resolve === PLAIN_RULE_RESOLVE && (cache === 'no_cache' || cache === 'contextual') ? (rule as PlainRule) : null;
   return (parent, args, ctx, info) => {
-    // graphql-shield's per-request cache for rules declared `contextual` or `strict`.
-    const shieldCtx = ctx as TContext & { _shield?: { cache: Record<string, unknown> } };
-    shieldCtx._shield ??= { cache: {} };
-    return rule.resolve(parent as object, args as object, shieldCtx as never, info, options).then(
-      (result) => (result === true ? resolve(parent, args, ctx, info) : result === false ? fallbackError : result),
+    let result: unknown;
+    if (plain) {
+      try {
+        result = callPlainRule(plain, parent, args, ctx as ShieldContext, info, options);
+      } catch (error) {
+        return options.allowExternalErrors ? error : fallbackError;
+      }
+      if (!isPromiseLike(result)) return result === true ? resolve(parent, args, ctx, info) : result === false ? fallbackError : result;
+    } else {
+      // graphql-shield's per-request cache for rules declared `contextual` or `strict`.
+      const shieldCtx = ctx as TContext & { _shield?: { cache: Record<string, unknown> } };
+      shieldCtx._shield ??= { cache: {} };
+      result = rule.resolve(parent as object, args as object, shieldCtx as never, info, options);
+    }
+    return Promise.resolve(result).then(
+      (decided) => (decided === true ? resolve(parent, args, ctx, info) : decided === false ? fallbackError : decided),
       (error: unknown) => (options.allowExternalErrors ? error : fallbackError),
     );
   };

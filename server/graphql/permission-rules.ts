@@ -4,7 +4,7 @@ import { fieldOperation, type AuditOperation, type AuditOperationName } from '..
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { rule } from 'graphql-shield';
 import type { GraphQLContext } from './context.js';
-import { mayAppUseScope, mayPluginRunUseScope, mayReadPracticeRecords, type Decision, type PracticeFacts } from '../domain/access.js';
+import { mayAppUseScope, mayPluginRunUseScope, mayReadPracticeRecords, type AppFacts, type Decision, type EnablementFacts, type PracticeFacts } from '../domain/access.js';
 import type { PersonRole } from '../domain/actors.js';
 import type { PatientNode } from './schema/refs.js';
 import { locatePatient } from './schema/patient.js';
@@ -21,13 +21,36 @@ const forbidden = (reason: string) => new GraphQLError(reason, { extensions: { c
 // Stryker disable next-line ObjectLiteral: no_cache is also graphql-shield's default; it is said outright
 const UNCACHED = { cache: 'no_cache' } as const;
 
+/**
+ * The caller app's facts and enablements as this request first read them. Decisions depend only on
+ * these, the practice and the scope, so once they are known every later decision in the request is
+ * made at once, without a promise: a page of 100 patients asks about the same practice 1,500 times.
+ * The facts read first are no older than the request (see AccessFacts), which is all a request is
+ * promised; a change committed during it applies from the next request, as it always has.
+ */
+const appFactsByRequest = new WeakMap<GraphQLContext, { app: AppFacts; enablements: Map<string, EnablementFacts | null> }>();
+
 export async function decideForPractice(ctx: GraphQLContext, practice: PracticeFacts, scope: string): Promise<Decision> {
   const actor = ctx.actor;
   if (actor.kind === 'PLUGIN_RUN') return mayPluginRunUseScope(actor, practice, scope);
   if (actor.kind !== 'SUPPLIER_APP') return mayReadPracticeRecords(actor, practice);
   const facts = await ctx.governance.callerAppFacts.load(actor.appId);
   if (!facts) return { allowed: false, reason: 'Unknown app.' };
-  return mayAppUseScope(actor.scopes, facts, practice, await ctx.governance.callerEnablement.load(practice.odsCode), scope);
+  const enablement = await ctx.governance.callerEnablement.load(practice.odsCode);
+  let known = appFactsByRequest.get(ctx);
+  if (!known) appFactsByRequest.set(ctx, (known = { app: facts, enablements: new Map() }));
+  if (!known.enablements.has(practice.odsCode)) known.enablements.set(practice.odsCode, enablement);
+  return mayAppUseScope(actor.scopes, known.app, practice, known.enablements.get(practice.odsCode) ?? null, scope);
+}
+
+/** The decision, at once when this request already knows the facts it depends on (else undefined). */
+function decisionNow(ctx: GraphQLContext, practice: PracticeFacts, scope: string): Decision | undefined {
+  const actor = ctx.actor;
+  if (actor.kind === 'PLUGIN_RUN') return mayPluginRunUseScope(actor, practice, scope);
+  if (actor.kind !== 'SUPPLIER_APP') return mayReadPracticeRecords(actor, practice);
+  const known = appFactsByRequest.get(ctx);
+  const enablement = known?.enablements.get(practice.odsCode);
+  return known && enablement !== undefined ? mayAppUseScope(actor.scopes, known.app, practice, enablement, scope) : undefined;
 }
 
 export function noted(ctx: GraphQLContext, info: GraphQLResolveInfo, operation: AuditOperationName, practiceOds: string | null, nhsNumber: string | null, decision: Decision) {
@@ -88,9 +111,12 @@ export const canLookUpPatient = (scope: string) =>
 
 /** A Patient field, however the Patient was reached: the scope that opens it. */
 export const canReadPatientField = (scope: string) =>
-  rule(UNCACHED)(async (patient: PatientNode, _, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
-    noted(ctx, info, 'READ_PATIENT_RECORD', patient.practice.odsCode, patient.nhsNumber, await decideForPractice(ctx, patient.practice, scope)),
-  );
+  rule(UNCACHED)((patient: PatientNode, _, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+    const decision = decisionNow(ctx, patient.practice, scope);
+    // No promise or closure once the facts are known: this runs for every field of every patient.
+    if (decision) return noted(ctx, info, 'READ_PATIENT_RECORD', patient.practice.odsCode, patient.nhsNumber, decision);
+    return decideForPractice(ctx, patient.practice, scope).then((made) => noted(ctx, info, 'READ_PATIENT_RECORD', patient.practice.odsCode, patient.nhsNumber, made));
+  });
 
 /** A Practice field that exposes its patients or schedule. */
 export const canUsePractice = (operation: AuditOperation, scope: string) =>

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.js';
 import type { PatientDemographics } from '../../domain/clinical-record.js';
 import { nhsNumberProblem, normaliseNhsNumber } from '../../domain/identifiers.js';
@@ -7,7 +7,8 @@ import { settle } from '../loaders.js';
 import { PATIENT_NOT_AVAILABLE, isPatientLookupOpen } from '../patient-lookups.js';
 import { ConnectorError } from '../../systems/types.js';
 import { errorRefs, fromConnectorError, PATIENT_READ_ERRORS, resolveResultType, typedError, type TypedError } from './errors.js';
-import { prefetchSelectedSections } from './record-sections.js';
+import { prefetchSections, prefetchSelectedSections, selectedSectionReads } from './record-sections.js';
+import { selectionSetsAt } from './selections.js';
 import { PatientType, PracticeType, type PatientNode } from './refs.js';
 
 const GenderEnum = builder.enumType('Gender', { values: ['female', 'male', 'other', 'unknown'] as const });
@@ -20,15 +21,40 @@ async function demographicsOf(ctx: GraphQLContext, patient: PatientNode): Promis
   return found;
 }
 
+/** A demographic field: at once when the patient was read ahead (a record, a page), else loaded. */
+const demographic =
+  <K extends keyof PatientDemographics>(name: K) =>
+  (patient: PatientNode, _: unknown, ctx: GraphQLContext): PatientDemographics[K] | Promise<PatientDemographics[K]> =>
+    patient.demographics ? patient.demographics[name] : demographicsOf(ctx, patient).then((found) => found[name]);
+
+/**
+ * Reads a page of patients ahead, when their practice's connector reads demographics and sections
+ * together: every patient's demographics and the sections the query selects on them go in ONE read
+ * (batched by the loaders), and the page's fields then answer from memory instead of each waiting
+ * on its own promise. What fails is left to the fields, which report it as they would alone.
+ */
+export async function readPatientsAhead(ctx: GraphQLContext, patients: PatientNode[], info: GraphQLResolveInfo, nodePath: readonly string[]): Promise<void> {
+  const first = patients[0];
+  if (!first || !ctx.loaders.readsTogether(first.practice)) return;
+  const sections = selectedSectionReads(info, selectionSetsAt(info, nodePath));
+  const demographics = patients.map((patient) => ctx.loaders.demographics.load(patient));
+  const pending = patients.flatMap((patient) => prefetchSections(ctx, patient, sections));
+  const found = await Promise.allSettled(demographics);
+  await Promise.all(pending);
+  found.forEach((read, i) => {
+    if (read.status === 'fulfilled' && read.value) patients[i]!.demographics = read.value;
+  });
+}
+
 PatientType.implement({
   description: "A patient's record at their registered practice. Each section says whether it was recorded.",
   fields: (t) => ({
     nhsNumber: t.exposeString('nhsNumber'),
     practice: t.field({ type: PracticeType, resolve: (p) => p.practice }),
-    givenName: t.string({ resolve: async (p, _, ctx) => (await demographicsOf(ctx, p)).givenName }),
-    familyName: t.string({ resolve: async (p, _, ctx) => (await demographicsOf(ctx, p)).familyName }),
-    birthDate: t.field({ type: 'Date', resolve: async (p, _, ctx) => (await demographicsOf(ctx, p)).birthDate }),
-    gender: t.field({ type: GenderEnum, resolve: async (p, _, ctx) => (await demographicsOf(ctx, p)).gender }),
+    givenName: t.string({ resolve: demographic('givenName') }),
+    familyName: t.string({ resolve: demographic('familyName') }),
+    birthDate: t.field({ type: 'Date', resolve: demographic('birthDate') }),
+    gender: t.field({ type: GenderEnum, resolve: demographic('gender') }),
   }),
 });
 

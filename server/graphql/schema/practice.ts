@@ -8,6 +8,7 @@ import { settle } from '../loaders.js';
 import { CapabilityRef, ClinicalSystemIdEnum, ClinicalSystemRef } from './clinical-system.js';
 import { errorRefs, fromConnectorError, resolveResultType, typedError } from './errors.js';
 import { keysetConnection } from './pagination.js';
+import { readPatientsAhead } from './patient.js';
 import { PatientType, PracticeType, type PatientNode } from './refs.js';
 
 const CapabilityMatrix = builder.objectRef<{ capabilities: Capability[] }>('CapabilityMatrix').implement({
@@ -44,11 +45,16 @@ PracticeType.implement({
       type: PatientType,
       nullable: true,
       description: 'Patients registered at this practice, by NHS number.',
-      resolve: (practice, args, ctx) =>
+      resolve: (practice, args, ctx, info) =>
         keysetConnection<PatientNode>(
           args,
           (p) => p.nhsNumber,
-          async (page) => (await registeredPatients(ctx.db, practice.odsCode, page)).map((nhsNumber) => ({ nhsNumber, practice })),
+          async (page) => {
+            const patients: PatientNode[] = (await registeredPatients(ctx.db, practice.odsCode, page)).map((nhsNumber) => ({ nhsNumber, practice }));
+            // A page fetches one patient more than it shows (to know whether another page follows): only those shown are read.
+            await readPatientsAhead(ctx, patients.slice(0, page.limit - 1), info, ['edges', 'node']);
+            return patients;
+          },
         ),
     }, { name: 'PatientConnection' }, { name: 'PatientEdge' }),
   }),

@@ -1,12 +1,12 @@
 // Record sections on Patient. Every section answers with items *and* a status, so "nothing
 // recorded", "not supplied by this system", "withheld" and "unavailable" are never confused.
 import type { ObjectRef } from '@pothos/core';
-import { GraphQLError, Kind, getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
+import { GraphQLError, Kind, getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionNode, type SelectionSetNode } from 'graphql';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import type { SectionItem } from '../../domain/clinical-record.js';
+import type { AnySectionAnswer, SectionItem } from '../../domain/clinical-record.js';
 import { SECTION_STATUSES, sectionOptionsProblem, unavailable, type RecordAssertion, type Section, type SectionAnswer, type SectionOptions } from '../../domain/sections.js';
-import { settle } from '../loaders.js';
+import { sectionKey, settle } from '../loaders.js';
 import { ConnectorError } from '../../systems/types.js';
 import * as items from './clinical-items.js';
 import { PatientType, type PatientNode } from './refs.js';
@@ -67,18 +67,17 @@ const Sections = {
   DIARY_ENTRIES: sectionType('DiaryEntrySection', items.DiaryEntryType),
 };
 
-function sectionKey(patient: PatientNode, section: Section, options: SectionOptions) {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null)) as SectionOptions;
-  return { practice: patient.practice, nhsNumber: patient.nhsNumber, section, options: defined };
-}
+const answerOf = (read: AnySectionAnswer | ConnectorError): SectionAnswer<SectionItem> =>
+  read instanceof ConnectorError ? unavailable(read.code, read.message) : read;
 
-async function loadSection(ctx: GraphQLContext, patient: PatientNode, section: Section, options: SectionOptions): Promise<SectionAnswer<SectionItem>> {
+/** A section's answer: from memory when it was already read (a page's or a record's prefetch), else loaded. */
+function loadSection(ctx: GraphQLContext, patient: PatientNode, section: Section, options: SectionOptions): SectionAnswer<SectionItem> | Promise<SectionAnswer<SectionItem>> {
   // Checked before any clinical system is asked; GP Connect providers refuse these requests.
   const problem = sectionOptionsProblem(section, options);
   if (problem) throw new GraphQLError(problem.message, { extensions: { code: problem.code } });
-  const answer = await settle(ctx.loaders.section.load(sectionKey(patient, section, options)));
-  if (answer instanceof ConnectorError) return unavailable(answer.code, answer.message);
-  return answer;
+  const key = sectionKey(patient.practice, patient.nhsNumber, section, options);
+  const read = ctx.loaders.section.settled(key);
+  return read === undefined ? settle(ctx.loaders.section.load(key)).then(answerOf) : answerOf(read);
 }
 
 type Args = Record<string, unknown>;
@@ -124,21 +123,34 @@ function* selectedSections(info: GraphQLResolveInfo, selections: readonly Select
   }
 }
 
-/**
- * Asks now for the sections the query selects on this patient, in the same tick as its
- * demographics, so a connector that reads both together (the sandbox) answers the whole record in
- * one read. The section fields later find their answers in the loader. Only for such connectors:
- * nothing is fetched early from a remote provider.
- */
-export function prefetchSelectedSections(ctx: GraphQLContext, patient: PatientNode, info: GraphQLResolveInfo): void {
-  if (!ctx.loaders.readsTogether(patient.practice)) return;
-  for (const node of info.fieldNodes) {
-    for (const { field, args } of selectedSections(info, node.selectionSet?.selections ?? [])) {
-      const { section, options } = SECTION_FIELDS[field]!(args);
-      if (sectionOptionsProblem(section, options)) continue;
-      ctx.loaders.section.load(sectionKey(patient, section, options)).catch(() => {}); // the field reports it
+/** The sections (with their options) that these selection sets of a Patient ask for, leaving out any whose options are refused. */
+export function selectedSectionReads(info: GraphQLResolveInfo, selectionSets: readonly SelectionSetNode[]): Array<{ section: Section; options: SectionOptions }> {
+  const reads: Array<{ section: Section; options: SectionOptions }> = [];
+  for (const set of selectionSets) {
+    for (const { field, args } of selectedSections(info, set.selections)) {
+      const read = SECTION_FIELDS[field]!(args);
+      if (!sectionOptionsProblem(read.section, read.options)) reads.push(read); // the field reports the problem
     }
   }
+  return reads;
+}
+
+/**
+ * Asks now for these sections of this patient, in the same tick as its demographics, so a
+ * connector that reads both together (the sandbox) answers the whole record, or a whole page, in
+ * one read. The section fields later find their answers in the loader. Only for such connectors:
+ * nothing is fetched early from a remote provider. Returns the pending reads (failures are the
+ * fields' to report).
+ */
+export function prefetchSections(ctx: GraphQLContext, patient: PatientNode, reads: ReturnType<typeof selectedSectionReads>): Array<Promise<unknown>> {
+  if (!ctx.loaders.readsTogether(patient.practice)) return [];
+  return reads.map(({ section, options }) => ctx.loaders.section.load(sectionKey(patient.practice, patient.nhsNumber, section, options)).catch(() => {}));
+}
+
+/** The sections the query selects on this patient (Query.patient), asked for now: see prefetchSections. */
+export function prefetchSelectedSections(ctx: GraphQLContext, patient: PatientNode, info: GraphQLResolveInfo): void {
+  const sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  void prefetchSections(ctx, patient, selectedSectionReads(info, sets));
 }
 
 // Sections are nullable so a section refused for lack of scope (FORBIDDEN) leaves the rest intact.
