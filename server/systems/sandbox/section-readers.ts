@@ -31,9 +31,13 @@ const SOURCES: Record<Section, SectionSource> = {
   DIARY_ENTRIES: { table: t.sbDiaryEntries, order: (x) => sql`${t.sbDiaryEntries.plannedDate} nulls last, ${x.id}`, map: m.toDiaryEntry },
 };
 
-/** json_build_object('id', col, 'nhsNumber', col, ...): rows come back shaped like drizzle's own. */
+/**
+ * json_build_object('id', col, 'code', col, ...): rows come back shaped like drizzle's own, less the
+ * NHS number, which every row of a patient repeats and no mapper reads (~5% of the statement's time).
+ */
 function rowAsJson(table: PgTable): SQL {
-  const pairs = Object.entries(getTableColumns(table)).map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`);
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => key !== 'nhsNumber');
+  const pairs = columns.map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`);
   return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
 }
 
