@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unusedPort } from './support/ports.js';
 import { startServerProcess } from './support/server-process.js';
 import { createClient, GraphQLRequestError, PatientRecordDocument, PracticesDocument } from '../sdk/index.js';
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'gpoi-server-'));
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = await unusedPort();
 const serverEnv = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_PATIENTS: '40', DATABASE_URL: '', LOG_LEVEL: 'warn' };
 
 const startServer = () => startServerProcess(serverEnv);

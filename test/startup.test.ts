@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
+import { unusedPort } from './support/ports.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { loadEnv } from '../server/env.js';
 
@@ -45,13 +46,12 @@ function snapshot(dir: string): string[] {
 }
 
 const postgresUp = (await availableBackends()).includes('postgres');
-const port = () => 20000 + Math.floor(Math.random() * 20000);
+const firstPort = await unusedPort();
 const base = { HOST: '127.0.0.1', SEED_PATIENTS: '8', LOG_LEVEL: 'warn' };
 
 describe('a second server on the same data folder or port', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gpoi-startup-'));
   const otherDir = join(tmpdir(), `gpoi-startup-other-${process.pid}-${Date.now()}`);
-  const firstPort = port();
   let first: ServerProcess;
 
   // A first start migrates and seeds a fresh database: on a busy machine that can take minutes.
@@ -67,7 +67,7 @@ describe('a second server on the same data folder or port', () => {
   it('stops at the data folder lock with one line, leaving the live database untouched', async () => {
     const before = snapshot(dataDir);
     expect(before.some((entry) => entry.startsWith('PG_VERSION'))).toBe(true);
-    const second = await startAndExpectExit({ ...base, PORT: String(port()), DATA_DIR: dataDir });
+    const second = await startAndExpectExit({ ...base, PORT: String(await unusedPort()), DATA_DIR: dataDir });
     expect(second.code).toBe(1);
     expect(second.output.trim()).toBe(`DATA_DIR ${dataDir} is in use by another running server (${join(dataDir, 'server.lock')}); stop it first, or set DATA_DIR to another folder.`);
     expect(snapshot(dataDir)).toEqual(before);
@@ -88,13 +88,13 @@ describe('a start that cannot reach what it needs', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('says in one line that HOST does not resolve', async () => {
-    const result = await startAndExpectExit({ ...base, HOST: 'no-such-host.invalid', PORT: String(port()), DATA_DIR: dataDir });
+    const result = await startAndExpectExit({ ...base, HOST: 'no-such-host.invalid', PORT: String(await unusedPort()), DATA_DIR: dataDir });
     expect(result.code).toBe(1);
     expect(result.output.trim()).toBe('HOST no-such-host.invalid does not resolve to an address; set HOST to an address or a name this machine resolves (e.g. 127.0.0.1).');
   });
 
   it('says in one line that nothing listens at the DATABASE_URL port', async () => {
-    const result = await startAndExpectExit({ ...base, PORT: String(port()), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/gpoi' });
+    const result = await startAndExpectExit({ ...base, PORT: String(await unusedPort()), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/gpoi' });
     expect(result.code).toBe(1);
     expect(result.output.trim()).toBe('Cannot connect to the PostgreSQL at 127.0.0.1:1/gpoi (DATABASE_URL): nothing is listening there. Start PostgreSQL or correct DATABASE_URL.');
   });
@@ -102,7 +102,7 @@ describe('a start that cannot reach what it needs', () => {
   it.skipIf(!postgresUp)('says in one line that the DATABASE_URL database does not exist (needs the test PostgreSQL)', async () => {
     const url = new URL(loadEnv().TEST_DATABASE_URL);
     url.pathname = `/gpoi_missing_${process.pid}`;
-    const result = await startAndExpectExit({ ...base, PORT: String(port()), DATABASE_URL: url.toString() });
+    const result = await startAndExpectExit({ ...base, PORT: String(await unusedPort()), DATABASE_URL: url.toString() });
     expect(result.code).toBe(1);
     expect(result.output.trim().split('\n')).toHaveLength(1);
     expect(result.output).toContain(`database "gpoi_missing_${process.pid}" does not exist`);

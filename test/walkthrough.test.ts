@@ -9,12 +9,13 @@ import { promisify } from 'node:util';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unusedPort } from './support/ports.js';
 import { startServerProcess } from './support/server-process.js';
 import { createClient, MySupplierDocument, PracticePatientsDocument } from '../sdk/index.js';
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'gpoi-walkthrough-'));
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = await unusedPort();
 const base = `http://127.0.0.1:${port}`;
 const serverEnv = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_PATIENTS: '40', DATABASE_URL: '', LOG_LEVEL: 'warn' };
 /** What a supplier's shell would have: where the server is, nothing else. */
