@@ -13,16 +13,18 @@ export interface PreparedSql<Values extends Record<string, unknown>> {
   execute(values: Values): Promise<unknown>;
 }
 
+/** `make`, called once per database (or transaction) and remembered: for prepared statements. */
+export function perDatabase<T>(make: (db: DbOrTx) => T): (db: DbOrTx) => T {
+  const byDb = new WeakMap<DbOrTx, T>();
+  return (db) => {
+    let made = byDb.get(db);
+    if (made === undefined) byDb.set(db, (made = make(db)));
+    return made;
+  };
+}
+
 /** `query` takes its values from `sql.placeholder(name)`; the statement is built once per database. */
 export function preparedSql<Values extends Record<string, unknown>>(name: string, query: SQL): (db: DbOrTx) => PreparedSql<Values> {
   const built = dialect.sqlToQuery(query);
-  const byDb = new WeakMap<DbOrTx, PreparedSql<Values>>();
-  return (db) => {
-    let statement = byDb.get(db);
-    if (!statement) {
-      statement = db._.session.prepareQuery(built, undefined, name, false) as unknown as PreparedSql<Values>;
-      byDb.set(db, statement);
-    }
-    return statement;
-  };
+  return perDatabase((db) => db._.session.prepareQuery(built, undefined, name, false) as unknown as PreparedSql<Values>);
 }

@@ -2,6 +2,7 @@
 import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../db/client.js';
+import { perDatabase } from '../db/prepared.js';
 import { patientRegistrations, practices } from '../db/schema/governance.js';
 import type { ClinicalSystemId } from './clinical-systems.js';
 
@@ -65,21 +66,15 @@ export async function registeredPractices(db: DbOrTx, nhsNumbers: readonly strin
 type RegistrationRow = { nhsNumber: string; practice: typeof practices.$inferSelect };
 type PreparedRegistrations = { execute(values: { numbers: string[] }): Promise<RegistrationRow[]> };
 /** Asked in every patient lookup: the statement is built once per database, not per request. */
-const registrationStatements = new WeakMap<DbOrTx, PreparedRegistrations>();
-
-function registrationStatement(db: DbOrTx): PreparedRegistrations {
-  let statement = registrationStatements.get(db);
-  if (!statement) {
-    statement = db
+const registrationStatement = perDatabase(
+  (db) =>
+    db
       .select({ nhsNumber: patientRegistrations.nhsNumber, practice: practices })
       .from(patientRegistrations)
       .innerJoin(practices, eq(practices.odsCode, patientRegistrations.practiceOds))
       .where(sql`${patientRegistrations.nhsNumber} = any(${sql.placeholder('numbers')}::text[])`)
-      .prepare('registered_practices') as unknown as PreparedRegistrations;
-    registrationStatements.set(db, statement);
-  }
-  return statement;
-}
+      .prepare('registered_practices') as unknown as PreparedRegistrations,
+);
 
 export async function registeredPatients(db: DbOrTx, odsCode: string, page: PageRequest): Promise<string[]> {
   const rows = await db
