@@ -73,6 +73,9 @@ export async function loadSandboxModule(): Promise<QuickJSWASMModule> {
 }
 
 const PLUGIN_SPECIFIER = 'gpoi:plugin';
+/** The bundle under a syntax check, followed by an import that never loads (see syntaxErrorOf). */
+const CHECKED_SPECIFIER = 'gpoi:syntax-check';
+const NEVER_LOADED_SPECIFIER = 'gpoi:never-loaded';
 
 /**
  * A QuickJS runtime kept warm in its worker: each run gets a fresh context in it (its own globals,
@@ -117,6 +120,8 @@ function warmRuntime(module: QuickJSWASMModule): WarmRuntime {
   runtime.setModuleLoader(
     (name) => {
       if (name === PLUGIN_SPECIFIER) return current.bundle;
+      if (name === CHECKED_SPECIFIER) return `${current.bundle}\nimport '${NEVER_LOADED_SPECIFIER}';\n`;
+      if (name === NEVER_LOADED_SPECIFIER) return { error: new Error('syntax check only') };
       if (name === PLUGIN_MODULE_SPECIFIER) return PLUGIN_MODULE_SANDBOX_SOURCE;
       return { error: new Error(`import of '${name.slice(0, 100)}' is not allowed in a plugin`) };
     },
@@ -288,21 +293,8 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
     runtime.setMemoryLimit(task.limits.memoryBytes + leftover);
     runtime.setMaxStackSize(task.limits.stackBytes);
     if (task.compileOnly) {
-      const compiled = ctx.evalCode(task.bundle, 'plugin.js', { type: 'module', compileOnly: true });
-      if (!compiled.error) {
-        compiled.value.dispose();
-        return finish('OK');
-      }
-      // A compile error is a SyntaxError object. The binding (quickjs-emscripten 0.32) reports some
-      // compiled modules as an error that is not an object at all (undefined): those compiled.
-      if (ctx.typeof(compiled.error) !== 'object') {
-        compiled.error.dispose();
-        return finish('OK');
-      }
-      // Compiling runs no guest code, so reading the error's message cannot run any either.
-      const message = withHandle(ctx.getProp(compiled.error, 'message'), (h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : 'does not compile'));
-      compiled.error.dispose();
-      return finish('ERROR', { error: message.slice(0, MAX_ERROR_CHARS) });
+      const error = syntaxErrorOf(ctx, runtime);
+      return error === null ? finish('OK') : finish('ERROR', { error: error.slice(0, MAX_ERROR_CHARS) });
     }
 
     ready.log = (message) => {
@@ -383,6 +375,32 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
       // A runtime that cannot be freed cleanly (a leak, an abort) is left to the worker's replacement.
       if (!keep && !retireRuntime(module, warm) && last.result) last.result.recycle = true;
     }
+  }
+}
+
+/**
+ * The bundle's syntax error, or null when it compiles as a module. It is imported with one more
+ * import appended that never loads, so the module is parsed and then fails to link: none of its code
+ * runs. (quickjs-emscripten 0.32's compile-only evaluation of a module corrupts the WebAssembly
+ * instance after some hundreds of checks, so it is not used.) Only errors QuickJS itself made are
+ * read: no guest code has run in this context.
+ */
+function syntaxErrorOf(ctx: QuickJSContext, runtime: QuickJSRuntime): string | null {
+  const imported = ctx.evalCode(`import('${CHECKED_SPECIFIER}')`, 'check.js').unwrap();
+  try {
+    runtime.executePendingJobs(16).unwrap();
+    const state = ctx.getPromiseState(imported);
+    if (state.type === 'fulfilled') {
+      state.value.dispose();
+      throw new Error('the syntax check evaluated the module');
+    }
+    if (state.type === 'pending') throw new Error('the syntax check did not finish');
+    return withHandle(state.error, (error) => {
+      const read = (key: string) => withHandle(ctx.getProp(error, key), (h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : ''));
+      return read('name') === 'SyntaxError' ? read('message') || 'does not compile' : null;
+    });
+  } finally {
+    imported.dispose();
   }
 }
 
