@@ -9,9 +9,10 @@
 // What stays with the standard executor: mutations and subscriptions (their ordering and streams
 // are its job), a document's first execution (a one-off document would cost a compilation and
 // gain nothing; compiling on second sight bounds that cost to once per repeated document), variables
-// that do not coerce (so their errors read exactly as before), and any document graphql-jit cannot
-// compile.
-import { GraphQLError, getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode, type Source } from 'graphql';
+// that do not coerce (so their errors read exactly as before), documents with @skip or @include
+// (graphql-jit keeps only the first condition of a fragment spread twice under different ones),
+// and any document graphql-jit cannot compile.
+import { BREAK, GraphQLError, getOperationAST, getVariableValues, visit, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode, type Source } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
@@ -29,6 +30,18 @@ function positionsIn(source: Source, locations: ReadonlyArray<{ line: number; co
   return locations.map(({ line, column }) => (lineStarts[line - 1] ?? 0) + column - 1);
 }
 
+function hasConditions(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if (node.name.value !== 'skip' && node.name.value !== 'include') return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
 /**
  * graphql-jit's errors carry their locations as plain values; graphql-yoga rebuilds every error it
  * sends from the source and positions, as the standard executor's errors have them, so they are
@@ -37,7 +50,8 @@ function positionsIn(source: Source, locations: ReadonlyArray<{ line: number; co
 function standardErrors(result: ExecutionResult, document: DocumentNode): ExecutionResult {
   const source = document.loc?.source;
   if (!result.errors?.length || !source) return result;
-  const errors = result.errors.map(
+  const { errors: located, data, ...rest } = result;
+  const errors = located!.map(
     (error) =>
       new GraphQLError(error.message, {
         source,
@@ -46,7 +60,8 @@ function standardErrors(result: ExecutionResult, document: DocumentNode): Execut
         originalError: error.originalError,
       }),
   );
-  return { ...result, errors };
+  // In the standard executor's order: errors first.
+  return { errors, data, ...rest };
 }
 
 export function compiledQueriesPlugin(): Plugin {
@@ -64,7 +79,7 @@ export function compiledQueriesPlugin(): Plugin {
     if (entry === 'standard') return null;
     if (entry !== 'seen') return entry;
     const operation = getOperationAST(args.document, args.operationName ?? undefined);
-    const compiled = operation?.operation === 'query' ? compileQuery(args.schema, args.document, args.operationName ?? undefined) : null;
+    const compiled = operation?.operation === 'query' && !hasConditions(args.document) ? compileQuery(args.schema, args.document, args.operationName ?? undefined) : null;
     const usable = operation && compiled && isCompiledQuery(compiled) ? { query: compiled, operation } : null;
     entries.set(name, usable ?? 'standard');
     return usable;
