@@ -45,6 +45,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** 'silent' logs nothing (the test suite's in-process servers, whose failures are expected). */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Repeated query documents run compiled (graphql-jit); false keeps every request on the standard executor. */
+  COMPILED_QUERIES: booleanFlag.default(true),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3000),

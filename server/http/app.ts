@@ -22,6 +22,7 @@ import { checkpointRoutePlugin } from './checkpoint-route.js';
 import { consolePlugin } from '../console/server.js';
 import { accessAuditPlugin } from './audit-plugin.js';
 import { anonymousCallers } from './anonymous-callers.js';
+import { compiledQueriesPlugin } from './compiled-queries.js';
 import { bodyLimitPlugin } from './body-limit.js';
 import { corsPolicy } from './cors.js';
 import { failureAuditPlugin } from './failure-audit.js';
@@ -154,6 +155,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       guardedRoute(checkpointRoutePlugin(auditIntegrity)),
       // The web console at /console: one more client of this API, as the signed-in person.
       guardedRoute(consolePlugin({ env, db, devIssuer, audit: auditWriter, anonymous, api: async (request): Promise<Response> => yoga.fetch(request) })),
+      ...(env.COMPILED_QUERIES ? [compiledQueriesPlugin()] : []),
       inputGuardPlugin(),
       maxTokensPlugin({ n: env.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: env.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),

@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { preparedSql } from '../../db/prepared.js';
 import { auditEvents, auditHead } from '../../db/schema/audit.js';
-import { auditHash, GENESIS_HASH, normaliseEvent, type AuditEvent, type AuditRecord } from './event.js';
+import { auditHash, GENESIS_HASH, normaliseEvent, type AuditEvent, type AuditRecord, type NormalisedEvent } from './event.js';
 
 /** A transaction (not a bare Db): the advisory lock and the head must live as long as the caller's change. */
 export type AuditTx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -24,14 +24,14 @@ export interface AuditHead {
   hash: string;
 }
 
-/** Links events onto the head: consecutive seqs, each hash over the previous one, one shared time. */
-function link(head: AuditHead, events: readonly AuditEvent[]): AuditRecord[] {
+/** Links stored-form events onto the head: consecutive seqs, each hash over the previous one, one shared time. */
+function link(head: AuditHead, events: readonly NormalisedEvent[]): AuditRecord[] {
   let seq = head.seq;
   let prevHash = head.hash;
   const at = new Date();
   return events.map((event): AuditRecord => {
     seq += 1;
-    const unhashed = { seq, id: randomUUID(), at, ...normaliseEvent(event), prevHash };
+    const unhashed = { seq, id: randomUUID(), at, ...event, prevHash };
     const record = { ...unhashed, hash: auditHash(unhashed) };
     prevHash = record.hash;
     return record;
@@ -50,7 +50,7 @@ export async function appendAuditEvents(tx: AuditTx, events: readonly AuditEvent
   // The head row is locked too: a single-statement append (appendIfHeadIs) takes no advisory lock,
   // and must wait for, then see, this transaction's head.
   const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID)).for('update');
-  const records = link({ seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH }, events);
+  const records = link({ seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH }, events.map(normaliseEvent));
   for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
     await tx.insert(auditEvents).values(records.slice(i, i + ROWS_PER_INSERT));
   }
@@ -86,8 +86,9 @@ const appendIfHeadIsStatement = preparedSql<{ seq: number; hash: string; expecte
  * ended: the head moves from `expected` to the new last event and the events are inserted only if
  * the head still is `expected` (compare and swap on the locked head row). Null, and nothing
  * written, if another appender moved the head first; the caller then takes the locked path.
+ * The events come in stored form: the writer normalises each caller's events as it accepts them.
  */
-export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readonly AuditEvent[]): Promise<AuditRecord[] | null> {
+export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readonly NormalisedEvent[]): Promise<AuditRecord[] | null> {
   if (events.length === 0) return [];
   if (events.length > MAX_SINGLE_STATEMENT_EVENTS) return null;
   const records = link(expected, events);

@@ -79,6 +79,9 @@ export function normaliseEvent(event: AuditEvent): Omit<AuditRecord, 'seq' | 'id
   };
 }
 
+/** An event already in its stored form (normaliseEvent's result): normalising it again changes nothing. */
+export type NormalisedEvent = ReturnType<typeof normaliseEvent>;
+
 /** JSON with object keys sorted recursively, so the same value always serialises the same way. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`; // undefined gives null, as in JSON

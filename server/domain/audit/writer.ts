@@ -5,7 +5,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../../db/client.js';
 import { appendAuditEvents, appendIfHeadIs, type AuditHead } from './append.js';
-import { normaliseEvent, type AuditEvent } from './event.js';
+import { normaliseEvent, type AuditEvent, type NormalisedEvent } from './event.js';
 
 export interface AuditWriter {
   /** Resolves once the events are committed to the chain; rejects if that commit failed. */
@@ -20,7 +20,7 @@ export interface AuditWriterOptions {
 }
 
 interface Pending {
-  events: readonly AuditEvent[];
+  events: readonly NormalisedEvent[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -48,7 +48,7 @@ export function createAuditWriter(db: Db, options: AuditWriterOptions = {}): Aud
    */
   let head: AuditHead | null = null;
 
-  async function append(events: readonly AuditEvent[]): Promise<void> {
+  async function append(events: readonly NormalisedEvent[]): Promise<void> {
     const fast = head && (await appendIfHeadIs(db, head, events));
     const records = fast || (await db.transaction((tx) => appendAuditEvents(tx, events)));
     const last = records[records.length - 1];

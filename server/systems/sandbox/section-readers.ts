@@ -31,14 +31,25 @@ const SOURCES: Record<Section, SectionSource> = {
   DIARY_ENTRIES: { table: t.sbDiaryEntries, order: (x) => sql`${t.sbDiaryEntries.plannedDate} nulls last, ${x.id}`, map: m.toDiaryEntry },
 };
 
+/** The columns a section row is read with: all but the NHS number, which every row of a patient repeats and no mapper reads. */
+const rowColumns = (table: PgTable) => Object.entries(getTableColumns(table)).filter(([key]) => key !== 'nhsNumber');
+
 /**
- * json_build_object('id', col, 'code', col, ...): rows come back shaped like drizzle's own, less the
- * NHS number, which every row of a patient repeats and no mapper reads (~5% of the statement's time).
+ * json_build_array(col, col, ...): a row as its values alone, named again in `rowFrom`. Without a
+ * key per value PostgreSQL builds, and the driver parses, far less text on a page of patients.
  */
 function rowAsJson(table: PgTable): SQL {
-  const columns = Object.entries(getTableColumns(table)).filter(([key]) => key !== 'nhsNumber');
-  const pairs = columns.map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`);
-  return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
+  return sql`json_build_array(${sql.join(rowColumns(table).map(([, column]) => sql`${column}`), sql`, `)})`;
+}
+
+/** Names, in rowAsJson's order, for each section's row values. */
+const ROW_KEYS = Object.fromEntries(Object.entries(SOURCES).map(([section, source]) => [section, rowColumns(source.table).map(([key]) => key)])) as Record<Section, string[]>;
+
+/** A row as drizzle would give it (less the NHS number), from its values in rowAsJson's order. */
+function rowFrom(keys: readonly string[], values: readonly unknown[]): never {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i += 1) row[keys[i]!] = values[i];
+  return row as never;
 }
 
 /** The outer patient's NHS number, qualified: drizzle renders bare column names inside a select. */
@@ -86,8 +97,10 @@ export async function readPatientSections(db: DbOrTx, practiceOds: string, nhsNu
     const bySection = new Map<Section, SectionItem[]>();
     for (const section of sections) {
       const raw = row[section];
-      const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as never[];
-      bySection.set(section, list.map(SOURCES[section].map));
+      const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[][];
+      const keys = ROW_KEYS[section];
+      const { map } = SOURCES[section];
+      bySection.set(section, list.map((values) => map(rowFrom(keys, values))));
     }
     const demographics: PatientDemographics = {
       nhsNumber: row.nhsNumber,
