@@ -223,11 +223,21 @@ const BOOTSTRAP = `(() => {
   const hostLog = globalThis.__gpoiLog;
   delete globalThis.__gpoiLog;
   let fixed = 0;
+  // Date reads the host's clock. It shares the real constructor's prototype and statics, and the
+  // real constructor (the machine's clock) is left unreachable: not its prototype, nor a constructor.
   const RealDate = Date;
-  class HostDate extends RealDate {
-    constructor(...args) { if (args.length === 0) super(fixed); else super(...args); }
-    static now() { return fixed; }
+  const construct = Reflect.construct;
+  const dateText = RealDate.prototype.toString;
+  function HostDate(...args) {
+    if (new.target === undefined) return dateText.call(construct(RealDate, [fixed]));
+    return construct(RealDate, args.length === 0 ? [fixed] : args, new.target);
   }
+  const method = (value) => ({ value, writable: true, configurable: true });
+  Object.defineProperties(HostDate, {
+    name: { value: 'Date' }, length: { value: 7 }, prototype: { value: RealDate.prototype },
+    now: method(() => fixed), parse: method(RealDate.parse), UTC: method(RealDate.UTC),
+  });
+  Object.defineProperty(RealDate.prototype, 'constructor', method(HostDate));
   globalThis.Date = HostDate;
   const text = (part) => { try { return typeof part === 'string' ? part : JSON.stringify(part) ?? String(part); } catch { return '[unprintable]'; } };
   const log = (...parts) => { hostLog(parts.map(text).join(' ')); };

@@ -119,6 +119,27 @@ describe('escape techniques behind the vm2 advisories find nothing of the host',
     );
     expect(await reported(`run() { return ${report('typeof globalThis.leftOver')}; }`)).toBe('undefined');
   });
+
+  it('the machine\'s clock stays out of reach: no way round Date leads to the real constructor', async () => {
+    const host = Date.parse(context.now);
+    // Each route gives the host's time or is no constructor at all.
+    const routes: [string, number | string][] = [
+      ['new (Object.getPrototypeOf(Date))().getTime()', 'TypeError'],
+      ['Reflect.construct(Object.getPrototypeOf(Date), []).getTime()', 'TypeError'],
+      ['new (new Date().constructor)().getTime()', host],
+      ['new (Date.prototype.constructor)().getTime()', host],
+      ['new (class Later extends Date {})().getTime()', host],
+      ['new (Object.getPrototypeOf(class Later extends Date {}))().getTime()', host],
+      ['Date.now.call(Object.getPrototypeOf(Date))', host],
+    ];
+    const tried = routes.map(([route]) => `(() => { try { return ${route}; } catch (e) { return e.name; } })()`);
+    expect(await reported(`run() { return ${report(`[${tried.join(', ')}].join()`)}; }`)).toBe(routes.map(([, seen]) => seen).join());
+    // The rest of Date behaves as the standard says.
+    expect(await reported(`run() { return ${report(`[
+      Date() === new Date().toString(), new Date() instanceof Date, new Date(0).toISOString(), Date.UTC(2020, 0, 2), Date.parse('2020-01-02T00:00:00Z'),
+      new (class Later extends Date {})() instanceof Date, Date.name, Date.length, Object.keys(Date).length,
+    ].join()`)}; }`)).toBe(`true,true,1970-01-01T00:00:00.000Z,1577923200000,1577923200000,true,Date,7,0`);
+  });
 });
 
 describe('runs sharing a warm worker are isolated from each other', () => {
