@@ -1,6 +1,8 @@
 // Two API replicas (real server processes) on one PostgreSQL. Each keeps supplier apps' access
 // facts in memory; a governance change made through one replica must refuse the app's very next
-// request on the OTHER replica: practice disabling, pairing suspension, app revocation.
+// request on the OTHER replica: practice disabling, pairing suspension, app revocation. Patients'
+// registrations are remembered too: a move of practice in the database reaches both at once.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedSandbox } from '../server/seed/seed.js';
 import { RECORD_SCOPES, supplierAppToken } from '../bench/supplier-app.js';
@@ -75,6 +77,19 @@ describe.runIf(onPostgres)('access facts across two replicas (postgres)', () => 
     const result = await gql(replica, appToken, RECORD_QUERY, { nhsNumber });
     return (result.data?.patient?.__typename as string | undefined) ?? result.errors?.[0]?.extensions?.code ?? `HTTP ${result.status}`;
   }
+
+  it('reads a patient at their new practice on both replicas\' very next request once the registration changes', async () => {
+    const move = (practice: string) => database.db.execute(sql`update patient_registrations set practice_ods = ${practice} where nhs_number = ${nhsNumber}`);
+    expect([await readOn(a), await readOn(b)]).toEqual(['Patient', 'Patient']);
+    try {
+      // The app is enabled at Z91001 only: at Z92001 the patient is not there for it.
+      await move('Z92001');
+      expect([await readOn(a), await readOn(b)]).toEqual(['PatientNotFound', 'PatientNotFound']);
+    } finally {
+      await move(PRACTICE.odsCode);
+    }
+    expect([await readOn(a), await readOn(b)]).toEqual(['Patient', 'Patient']);
+  });
 
   it('refuses the next request on the other replica once a practice disables the app, and allows it once re-enabled', async () => {
     expect([await readOn(a), await readOn(b), await readOn(b)]).toEqual(['Patient', 'Patient', 'Patient']);

@@ -1,6 +1,7 @@
 // What NHS England and the practices decided about each supplier app (app status, pairing stages,
-// granted scopes, enablements), kept in memory between requests so a record request does not
-// re-read them. They change only through governance writes, and every such write notifies the
+// granted scopes, enablements), and where each patient is registered (which decides whose
+// enablement and clinical system apply), kept in memory between requests so a record request does
+// not re-read them. They change only through governance writes, and every such write notifies the
 // database channel `access_facts_changed` (triggers in the 0002 migration) when it commits; every
 // API process listens and drops everything it holds. Each app request first makes one round trip
 // on the listening connection (shared by concurrent requests, no table read), so every notification
@@ -12,10 +13,13 @@
 import type { ChannelHandlers, Database, Db } from '../db/client.js';
 import type { AppFacts, EnablementFacts } from '../domain/access.js';
 import { enablementsOfApp, loadAppFacts } from '../domain/governance/enablements.js';
+import { registeredPractices, type PracticeRecord } from '../domain/practices.js';
 
 export const ACCESS_FACTS_CHANNEL = 'access_facts_changed';
 /** Apps (and apps' enablements) remembered; beyond this the oldest are dropped. */
 const MAX_ENTRIES = 10_000;
+/** Patients' registrations remembered; beyond this the oldest are dropped. */
+const MAX_REGISTRATIONS = 50_000;
 
 export interface AccessFacts {
   /**
@@ -26,13 +30,18 @@ export interface AccessFacts {
   app(appId: string, since?: number): Promise<AppFacts | null>;
   /** Every enablement of the app, by practice (one read, whichever practice is asked about). */
   enablements(appId: string): Promise<ReadonlyMap<string, EnablementFacts>>;
+  /**
+   * Each number's registered practice (numbers with none are missing), caught up as `app` is: one
+   * read for the numbers not remembered.
+   */
+  registrations(nhsNumbers: readonly string[], since?: number): Promise<Map<string, PracticeRecord>>;
   /** Forget everything (a governance change may have happened). */
   clear(): void;
   close(): Promise<void>;
 }
 
-function boundedSet<V>(map: Map<string, V>, key: string, value: V): V {
-  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
+function boundedSet<V>(map: Map<string, V>, key: string, value: V, max = MAX_ENTRIES): V {
+  if (map.size >= max) map.delete(map.keys().next().value!);
   map.set(key, value);
   return value;
 }
@@ -41,11 +50,13 @@ export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>)
   const db: Db = database.db;
   const apps = new Map<string, Promise<AppFacts | null>>();
   const enablements = new Map<string, Promise<ReadonlyMap<string, EnablementFacts>>>();
+  const registered = new Map<string, Promise<PracticeRecord | null>>();
   let listening = false;
 
   const clear = () => {
     apps.clear();
     enablements.clear();
+    registered.clear();
   };
   const handlers: ChannelHandlers = {
     notified: clear,
@@ -78,6 +89,25 @@ export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>)
       return cached(apps, appId, () => loadAppFacts(db, appId));
     },
     enablements: (appId) => cached(enablements, appId, () => enablementsOfApp(db, appId)),
+    registrations: async (nhsNumbers, since) => {
+      if (!listening) return registeredPractices(db, nhsNumbers);
+      await listener.caughtUp(since).catch(() => clear());
+      const missing = nhsNumbers.filter((n) => !registered.has(n));
+      const loading = missing.length > 0 ? registeredPractices(db, missing) : null;
+      const answers = await Promise.all(
+        nhsNumbers.map((n) => {
+          const known = registered.get(n);
+          if (known || !loading) return known ?? null;
+          // A read that fails is not remembered, so the next request tries again.
+          const one = loading.then((found) => found.get(n) ?? null);
+          one.catch(() => registered.get(n) === one && registered.delete(n));
+          return boundedSet(registered, n, one, MAX_REGISTRATIONS);
+        }),
+      );
+      const found = new Map<string, PracticeRecord>();
+      nhsNumbers.forEach((n, i) => answers[i] && found.set(n, answers[i]));
+      return found;
+    },
     clear,
     close: () => listener.stop(),
   };

@@ -165,7 +165,10 @@ function combinedReads(meta: RequestMeta) {
   };
 }
 
-export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: RequestMeta): Loaders {
+/** Where patients are registered: by default read from the database on every request. */
+export type RegistrationLookup = (nhsNumbers: readonly string[]) => Promise<Map<string, PracticeRecord>>;
+
+export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: RequestMeta, registrations?: RegistrationLookup): Loaders {
   const reads = combinedReads(meta);
   const patientCacheKey = (k: PatientKey) => `${k.practice.odsCode}|${k.nhsNumber}`;
   const practice = new DataLoader<string, PracticeRecord | null>(async (codes) => {
@@ -177,7 +180,7 @@ export function createLoaders(db: Db, connectors: ConnectorRegistry, meta: Reque
     readsTogether: (p) => Boolean(connectors.forPractice(p).readRecords),
     practice,
     registration: new DataLoader(async (numbers) => {
-      const found = await registeredPractices(db, numbers);
+      const found = await (registrations ? registrations(numbers) : registeredPractices(db, numbers));
       for (const p of found.values()) practice.prime(p.odsCode, p);
       return numbers.map((n) => found.get(n) ?? null);
     }),

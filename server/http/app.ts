@@ -187,7 +187,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         db,
         env,
         meta,
-        loaders: createLoaders(db, registry, meta),
+        loaders: createLoaders(db, registry, meta, (numbers) => accessFacts.registrations(numbers, caller.since)),
         governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts, caller.since),
         accessLog: new AccessLog(actor, requestId),
         plugins: pluginHost!,
