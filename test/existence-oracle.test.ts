@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../server/db/schema/audit.js';
 import { practices } from '../server/db/schema/governance.js';
+import { nhsNumberCheckDigit } from '../server/domain/identifiers.js';
 import { RECORD_SCOPES } from '../bench/supplier-app.js';
 import { availableBackends } from './support/backends.js';
 import { addPerson, apply, grant, transition } from './support/governance.js';
@@ -15,6 +16,15 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** Valid check digit, registered nowhere. */
 const UNREGISTERED = '9434765919';
+let nextNumber = 943476600;
+/** A further number registered nowhere, not asked for before (what a caller asked is remembered). */
+function freshUnregistered(): string {
+  for (;;) {
+    const firstNine = String(nextNumber++);
+    const check = nhsNumberCheckDigit(firstNine);
+    if (check !== null) return `${firstNine}${check}`;
+  }
+}
 
 describe.each(await availableBackends())('no existence oracle for patients (%s)', (backend) => {
   let app: TestApp;
@@ -80,13 +90,33 @@ describe.each(await availableBackends())('no existence oracle for patients (%s)'
   ])('costs %s the same SQL statements to be refused a registered number as for one registered nowhere', async (_, caller, practice) => {
     const who = caller === 'app' ? { token: appToken } : caller;
     await lookUp(who, UNREGISTERED); // what one request leaves cached (the caller's facts) is there for both
-    // A practice this caller has not been refused at before, then a number registered nowhere.
+    // A practice this caller has not been refused at before, then a number registered nowhere, each
+    // asked for the first time; then both again (their registrations now remembered for this caller).
+    const unregistered = freshUnregistered();
     const elsewhere = await lookUp(who, firstPatient[practice]!);
-    const nowhere = await lookUp(who, UNREGISTERED);
+    const nowhere = await lookUp(who, unregistered);
     expect(elsewhere.body).toBe(nowhere.body);
     expect(elsewhere.audited.map((e) => e.outcome)).toEqual(['REFUSED']);
     expect(elsewhere.statements.length).toBeGreaterThan(0);
     expect(elsewhere.statements).toEqual(nowhere.statements);
+    const [elsewhereAgain, nowhereAgain] = [await lookUp(who, firstPatient[practice]!), await lookUp(who, unregistered)];
+    expect(elsewhereAgain.body).toBe(nowhere.body);
+    expect(elsewhereAgain.statements.length).toBeGreaterThan(0);
+    expect(elsewhereAgain.statements).toEqual(nowhereAgain.statements);
+  });
+
+  it('costs a caller the same SQL statements for a number another caller has just asked for as for one nobody has', async () => {
+    // The app asks for a patient registered where it is refused; a clinician elsewhere then asks first.
+    const number = firstPatient.Z94002!;
+    await lookUp({ token: appToken }, number);
+    await lookUp({ token: appToken }, number);
+    const other = 'clinician.Z92001';
+    await lookUp(other, UNREGISTERED);
+    const askedByAnother = await lookUp(other, number);
+    const askedByNobody = await lookUp(other, freshUnregistered());
+    expect(askedByAnother.body).toBe(askedByNobody.body);
+    expect(askedByAnother.statements.some((s) => /"patient_registrations"/.test(s))).toBe(true);
+    expect(askedByAnother.statements).toEqual(askedByNobody.statements);
   });
 
   it.each([
