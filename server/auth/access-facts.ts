@@ -12,7 +12,6 @@
 // notification, so the caller's next request already sees its own change.
 import type { ChannelHandlers, Database, Db } from '../db/client.js';
 import type { AppFacts, EnablementFacts } from '../domain/access.js';
-import type { Actor } from '../domain/actors.js';
 import { enablementsOfApp, loadAppFacts } from '../domain/governance/enablements.js';
 import { registeredPractices, type PracticeRecord } from '../domain/practices.js';
 
@@ -22,22 +21,6 @@ const MAX_ENTRIES = 10_000;
 /** Patients' registrations remembered (per caller); beyond this the oldest are dropped. */
 const MAX_REGISTRATIONS = 50_000;
 
-/**
- * Whose lookups a remembered registration serves. Each caller has its own: how fast a lookup is
- * answered must not tell one caller which numbers another has asked for. Null: not remembered.
- */
-export function registrationCacheOwner(actor: Actor): string | null {
-  switch (actor.kind) {
-    case 'SUPPLIER_APP':
-      return `app:${actor.appId}`;
-    case 'PERSON':
-      return `person:${actor.id}`;
-    case 'PLUGIN_RUN':
-      return `plugin:${actor.versionId}:${actor.practiceOds}`;
-    default:
-      return null;
-  }
-}
 
 export interface AccessFacts {
   /**
@@ -50,9 +33,11 @@ export interface AccessFacts {
   enablements(appId: string): Promise<ReadonlyMap<string, EnablementFacts>>;
   /**
    * Each number's registered practice (numbers with none are missing), caught up as `app` is: one
-   * read for the numbers this owner (see registrationCacheOwner) has not asked for before.
+   * read for the numbers this caller (its callerKey; null: nothing remembered) has not asked for
+   * before. Each caller has its own: how fast a lookup is answered must not tell one caller which
+   * numbers another has asked for.
    */
-  registrations(owner: string | null, nhsNumbers: readonly string[], since?: number): Promise<Map<string, PracticeRecord>>;
+  registrations(caller: string | null, nhsNumbers: readonly string[], since?: number): Promise<Map<string, PracticeRecord>>;
   /** Forget everything (a governance change may have happened). */
   clear(): void;
   close(): Promise<void>;
@@ -107,10 +92,10 @@ export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>)
       return cached(apps, appId, () => loadAppFacts(db, appId));
     },
     enablements: (appId) => cached(enablements, appId, () => enablementsOfApp(db, appId)),
-    registrations: async (owner, nhsNumbers, since) => {
-      if (!listening || owner === null) return registeredPractices(db, nhsNumbers);
+    registrations: async (caller, nhsNumbers, since) => {
+      if (!listening || caller === null) return registeredPractices(db, nhsNumbers);
       await listener.caughtUp(since).catch(() => clear());
-      const keyOf = (n: string) => `${owner}|${n}`;
+      const keyOf = (n: string) => `${caller}|${n}`;
       const missing = nhsNumbers.filter((n) => !registered.has(keyOf(n)));
       const loading = missing.length > 0 ? registeredPractices(db, missing) : null;
       const answers = await Promise.all(

@@ -37,3 +37,17 @@ export const ANONYMOUS: Actor = { kind: 'ANONYMOUS' };
 export function isPracticeUser(actor: Actor): actor is Extract<Actor, { kind: 'PERSON' }> & { practiceOds: string } {
   return actor.kind === 'PERSON' && (actor.role === 'PRACTICE_ADMIN' || actor.role === 'CLINICIAN') && actor.practiceOds !== null;
 }
+
+/** One key per identified caller (a plugin run is a caller of its own); null for anonymous callers. */
+export function callerKey(actor: Actor): string | null {
+  switch (actor.kind) {
+    case 'SUPPLIER_APP':
+      return `app:${actor.appId}`;
+    case 'PERSON':
+      return `person:${actor.id}`;
+    case 'PLUGIN_RUN':
+      return `plugin-run:${actor.runId}`;
+    case 'ANONYMOUS':
+      return null;
+  }
+}

@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { openAccessTokens } from '../auth/access-tokens.js';
 import { AuthenticationError, bearerVerifier } from '../auth/bearer.js';
-import { openAccessFacts, registrationCacheOwner } from '../auth/access-facts.js';
+import { openAccessFacts } from '../auth/access-facts.js';
 import { tokenEndpointUrl } from '../auth/client-credentials.js';
 import { openDevIssuer, type DevIssuer } from '../auth/dev-issuer.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -40,7 +40,7 @@ import { createRateLimitStore } from '../rate-limit/store.js';
 import { schema } from '../graphql/schema.js';
 import { connectorRegistry } from '../systems/registry.js';
 import type { ClinicalSystemConnector, RequestMeta } from '../systems/types.js';
-import type { Actor } from '../domain/actors.js';
+import { callerKey, type Actor } from '../domain/actors.js';
 import { pluginEventHandler, triggerFromOutbox, type DomainEventHandler } from '../plugins/events.js';
 import { createPluginHost, type PluginHost } from '../plugins/host.js';
 import { PluginRunTokens } from '../plugins/run-tokens.js';
@@ -187,7 +187,7 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         db,
         env,
         meta,
-        loaders: createLoaders(db, registry, meta, (numbers) => accessFacts.registrations(registrationCacheOwner(actor), numbers, caller.since)),
+        loaders: createLoaders(db, registry, meta, (numbers) => accessFacts.registrations(callerKey(actor), numbers, caller.since)),
         governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts, caller.since),
         accessLog: new AccessLog(actor, requestId),
         plugins: pluginHost!,

@@ -5,7 +5,7 @@
 // reports the cost and what remains in `extensions.cost`.
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin, type YogaLogger } from 'graphql-yoga';
-import type { Actor } from '../domain/actors.js';
+import { callerKey, type Actor } from '../domain/actors.js';
 import type { Env } from '../env.js';
 import { clientAddress } from '../http/client-address.js';
 import type { BudgetStore, BudgetTake } from './leaky-bucket.js';
@@ -50,16 +50,7 @@ export function budgetsFrom(env: Env): Record<MeteredKind, Budget> {
 
 /** The bucket a caller draws from. Anonymous callers share one per client address. */
 export function budgetKey(actor: Actor, context: unknown): string {
-  switch (actor.kind) {
-    case 'SUPPLIER_APP':
-      return `app:${actor.appId}`;
-    case 'PERSON':
-      return `person:${actor.id}`;
-    case 'PLUGIN_RUN':
-      return `plugin-run:${actor.runId}`;
-    case 'ANONYMOUS':
-      return anonymousBudgetKey(clientAddress(context));
-  }
+  return callerKey(actor) ?? anonymousBudgetKey(clientAddress(context));
 }
 
 /** The one budget of a client address without a token: GraphQL requests and token requests both draw on it. */
