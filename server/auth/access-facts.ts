@@ -1,10 +1,11 @@
 // What NHS England and the practices decided about each supplier app (app status, pairing stages,
 // granted scopes, enablements), and where each patient is registered (which decides whose
 // enablement and clinical system apply), kept in memory between requests so a record request does
-// not re-read them. They change only through governance writes, and every such write notifies the
-// database channel `access_facts_changed` (triggers in the 0002 migration) when it commits; every
-// API process listens and drops everything it holds. Each app request first makes one round trip
-// on the listening connection (shared by concurrent requests, no table read), so every notification
+// not re-read them. They change only through governance writes and registration changes, and every
+// such write notifies the database channel `access_facts_changed` (triggers in the 0002 and 0007
+// migrations) when it commits; every API process listens and drops everything it holds. Each app
+// request (and each lookup of a remembered registration) first makes one round trip on the
+// listening connection (shared by concurrent requests, no table read), so every notification
 // committed before the request began has arrived: no request is served from facts older than its
 // own start. While a process is not listening (starting, or its listening connection is lost) it
 // caches nothing and reads the facts on every request.
@@ -20,7 +21,6 @@ export const ACCESS_FACTS_CHANNEL = 'access_facts_changed';
 const MAX_ENTRIES = 10_000;
 /** Patients' registrations remembered (per caller); beyond this the oldest are dropped. */
 const MAX_REGISTRATIONS = 50_000;
-
 
 export interface AccessFacts {
   /**
