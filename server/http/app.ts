@@ -187,7 +187,10 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
         db,
         env,
         meta,
-        loaders: createLoaders(db, registry, meta, (numbers) => accessFacts.registrations(callerKey(actor), numbers, caller.since)),
+        // A plugin run is one request: nothing it looks up is remembered for later.
+        loaders: createLoaders(db, registry, meta, (numbers) =>
+          accessFacts.registrations(actor.kind === 'PLUGIN_RUN' ? null : callerKey(actor), numbers, caller.since),
+        ),
         governance: createGovernanceLoaders(db, actor.kind === 'SUPPLIER_APP' ? actor.appId : null, accessFacts, caller.since),
         accessLog: new AccessLog(actor, requestId),
         plugins: pluginHost!,
