@@ -96,6 +96,22 @@ describe.each(await availableBackends())('SQL statements per record request (%s)
     expect(statements.filter((s) => /insert into "audit_events"/.test(s))).toHaveLength(1);
   });
 
+  it('keeps what it remembers across a mutation that changes no access fact', async () => {
+    expect((await recordRequest(appToken)).response.data?.patient?.__typename).toBe('Patient');
+    const closed = await app.gql<{ closePracticeTask: { __typename: string; code?: string } }>(
+      'mutation { closePracticeTask(taskId: "no-such-task") { __typename ... on Error { code } } }',
+      {},
+      admin,
+    );
+    expect(closed.data!.closePracticeTask.code).toBe('NOT_FOUND');
+    app.statements.length = 0;
+    const next = await app.gql<{ patient: { __typename: string } | null }>(RECORD_QUERY, { nhsNumber }, appToken);
+    expect(next.data?.patient?.__typename).toBe('Patient');
+    // Not read again: the app's facts, its enablements, the patient's registration.
+    expect(app.statements.filter((s) => /"client_apps"|"enablements"|"patient_registrations"/.test(s))).toEqual([]);
+    expect(app.statements.filter((s) => /^select "nhs_number"/.test(s))).toHaveLength(1);
+  });
+
   it('refuses the app on its very next request once the practice disables it', async () => {
     expect((await recordRequest(appToken)).response.data?.patient?.__typename).toBe('Patient');
     const disabled = await app.gql<{ disableApp: { __typename: string } }>('mutation($c: String!) { disableApp(clientId: $c) { __typename } }', { c: clientId }, admin);

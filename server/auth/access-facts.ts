@@ -9,8 +9,9 @@
 // committed before the request began has arrived: no request is served from facts older than its
 // own start. While a process is not listening (starting, or its listening connection is lost) it
 // caches nothing and reads the facts on every request.
-// A mutation served by this process also drops them before its response, without waiting for the
-// notification, so the caller's next request already sees its own change.
+// A mutation that changes them needs nothing more: its notification is committed before its
+// response, so the caller's next request (on any process) catches up with it. Other mutations
+// (bookings, documents, tasks) leave what is remembered alone.
 import type { ChannelHandlers, Database, Db } from '../db/client.js';
 import type { AppFacts, EnablementFacts } from '../domain/access.js';
 import { enablementsOfApp, loadAppFacts } from '../domain/governance/enablements.js';
@@ -38,8 +39,6 @@ export interface AccessFacts {
    * numbers another has asked for.
    */
   registrations(caller: string | null, nhsNumbers: readonly string[], since?: number): Promise<Map<string, PracticeRecord>>;
-  /** Forget everything (a governance change may have happened). */
-  clear(): void;
   close(): Promise<void>;
 }
 
@@ -113,7 +112,6 @@ export async function openAccessFacts(database: Pick<Database, 'db' | 'listen'>)
       nhsNumbers.forEach((n, i) => answers[i] && found.set(n, answers[i]));
       return found;
     },
-    clear,
     close: () => listener.stop(),
   };
 }

@@ -15,7 +15,6 @@ import type { GraphQLContext } from '../graphql/context.js';
 import type { Database } from '../db/client.js';
 import type { Env } from '../env.js';
 import { createAuditWriter, type AuditWriter } from '../domain/audit/writer.js';
-import { accessFactsPlugin } from './access-facts-plugin.js';
 import { openAuditIntegrity } from '../audit-integrity.js';
 import type { AuditIntegrity } from '../domain/audit/integrity.js';
 import { checkpointRoutePlugin } from './checkpoint-route.js';
@@ -164,7 +163,6 @@ export async function createApp({ env, database, connectors = [], discardAuditFo
       rateLimitPlugin({ store: rateLimitStore, budgets }),
       failureAuditPlugin(),
       accessAuditPlugin(auditWriter, anonymous),
-      accessFactsPlugin(accessFacts),
       idempotencyPlugin(db),
     ],
     context: async ({ request }) => {
