@@ -96,7 +96,7 @@ describe.each(await availableBackends())('SQL statements per record request (%s)
     expect(statements.filter((s) => /insert into "audit_events"/.test(s))).toHaveLength(1);
   });
 
-  it('keeps what it remembers across a mutation that changes no access fact', async () => {
+  it('keeps what it remembers across a mutation that changes no access fact, and appends without locking the chain', async () => {
     expect((await recordRequest(appToken)).response.data?.patient?.__typename).toBe('Patient');
     const closed = await app.gql<{ closePracticeTask: { __typename: string; code?: string } }>(
       'mutation { closePracticeTask(taskId: "no-such-task") { __typename ... on Error { code } } }',
@@ -110,6 +110,9 @@ describe.each(await availableBackends())('SQL statements per record request (%s)
     // Not read again: the app's facts, its enablements, the patient's registration.
     expect(app.statements.filter((s) => /"client_apps"|"enablements"|"patient_registrations"/.test(s))).toEqual([]);
     expect(app.statements.filter((s) => /^select "nhs_number"/.test(s))).toHaveLength(1);
+    // The mutation's audit moved the chain's head: the append reads it again rather than locking the chain.
+    expect(app.statements.filter((s) => /pg_advisory_xact_lock/.test(s))).toEqual([]);
+    expect(app.statements).toHaveLength(4);
   });
 
   it('refuses the app on its very next request once the practice disables it', async () => {

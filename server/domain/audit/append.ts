@@ -62,6 +62,18 @@ export async function appendAuditEvents(tx: AuditTx, events: readonly AuditEvent
   return records;
 }
 
+const readHeadStatement = preparedSql<Record<string, never>>('audit_read_head', sql`select "seq", "hash" from "audit_head" where "id" = ${HEAD_ID}`);
+
+/**
+ * Where the chain ends as committed now, read without a lock: for an appender whose remembered head
+ * another appender moved (a governance transaction, another replica), to try appendIfHeadIs again.
+ */
+export async function readAuditHead(db: Db): Promise<AuditHead> {
+  const result = await readHeadStatement(db).execute({});
+  const [row] = Array.isArray(result) ? (result as Array<{ seq: number | string; hash: string }>) : (result as { rows: Array<{ seq: number | string; hash: string }> }).rows;
+  return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
 /** Most events appendIfHeadIs writes in its one statement; larger appends take the locked path. */
 export const MAX_SINGLE_STATEMENT_EVENTS = ROWS_PER_INSERT;
 

@@ -1,10 +1,11 @@
 // Group commit for request-path audit: concurrent `record` calls share one append, so N
 // simultaneous requests cost about one append instead of N serialised ones; while this writer
-// knows the chain's head, that append is a single statement (see appendIfHeadIs). A caller's promise
+// knows the chain's head, that append is a single statement (see appendIfHeadIs), and two when
+// another appender moved the head (read it, then append). A caller's promise
 // settles only once its events are committed (or the commit failed, and then the request fails).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../../db/client.js';
-import { appendAuditEvents, appendIfHeadIs, type AuditHead } from './append.js';
+import { appendAuditEvents, appendIfHeadIs, readAuditHead, type AuditHead } from './append.js';
 import { normaliseEvent, type AuditEvent, type NormalisedEvent } from './event.js';
 
 export interface AuditWriter {
@@ -49,7 +50,9 @@ export function createAuditWriter(db: Db, options: AuditWriterOptions = {}): Aud
   let head: AuditHead | null = null;
 
   async function append(events: readonly NormalisedEvent[]): Promise<void> {
-    const fast = head && (await appendIfHeadIs(db, head, events));
+    // Where the head moved (after any write mutation of this process, whose audit commits with its
+    // change), reading it again and retrying costs two statements; the locked path costs four and a transaction.
+    const fast = (head && (await appendIfHeadIs(db, head, events))) || (await appendIfHeadIs(db, await readAuditHead(db), events));
     const records = fast || (await db.transaction((tx) => appendAuditEvents(tx, events)));
     const last = records[records.length - 1];
     if (last) head = { seq: last.seq, hash: last.hash };
