@@ -13,6 +13,12 @@ export interface PreparedSql<Values extends Record<string, unknown>> {
   execute(values: Values): Promise<unknown>;
 }
 
+/** The rows of a statement's result on either back end: postgres gives an array, PGlite `{ rows }`. */
+export async function rowsOf<Row>(result: Promise<unknown>): Promise<Row[]> {
+  const settled = await result;
+  return Array.isArray(settled) ? (settled as Row[]) : (settled as { rows: Row[] }).rows;
+}
+
 /** `make`, called once per database (or transaction) and remembered: for prepared statements. */
 export function perDatabase<T>(make: (db: DbOrTx) => T): (db: DbOrTx) => T {
   const byDb = new WeakMap<DbOrTx, T>();

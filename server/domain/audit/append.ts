@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { preparedSql } from '../../db/prepared.js';
+import { preparedSql, rowsOf } from '../../db/prepared.js';
 import { auditEvents, auditHead } from '../../db/schema/audit.js';
 import { auditHash, GENESIS_HASH, normaliseEvent, type AuditEvent, type AuditRecord, type NormalisedEvent } from './event.js';
 
@@ -69,8 +69,7 @@ const readHeadStatement = preparedSql<Record<string, never>>('audit_read_head', 
  * another appender moved (a governance transaction, another replica), to try appendIfHeadIs again.
  */
 export async function readAuditHead(db: Db): Promise<AuditHead> {
-  const result = await readHeadStatement(db).execute({});
-  const [row] = Array.isArray(result) ? (result as Array<{ seq: number | string; hash: string }>) : (result as { rows: Array<{ seq: number | string; hash: string }> }).rows;
+  const [row] = await rowsOf<{ seq: number | string; hash: string }>(readHeadStatement(db).execute({}));
   return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
@@ -113,7 +112,8 @@ export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readon
       detail: r.detail, outcome: r.outcome, reason: r.reason, request_id: r.requestId, prev_hash: r.prevHash, hash: r.hash,
     })),
   );
-  const result = await appendIfHeadIsStatement(db).execute({ seq: next.seq, hash: next.hash, expectedSeq: expected.seq, expectedHash: expected.hash, rows });
-  const [row] = Array.isArray(result) ? (result as Array<{ inserted: number }>) : (result as { rows: Array<{ inserted: number }> }).rows;
+  const [row] = await rowsOf<{ inserted: number }>(
+    appendIfHeadIsStatement(db).execute({ seq: next.seq, hash: next.hash, expectedSeq: expected.seq, expectedHash: expected.hash, rows }),
+  );
   return Number(row?.inserted) === records.length ? records : null;
 }

@@ -50,10 +50,11 @@ export function createAuditWriter(db: Db, options: AuditWriterOptions = {}): Aud
   let head: AuditHead | null = null;
 
   async function append(events: readonly NormalisedEvent[]): Promise<void> {
-    // Where the head moved (after any write mutation of this process, whose audit commits with its
-    // change), reading it again and retrying costs two statements; the locked path costs four and a transaction.
-    const fast = (head && (await appendIfHeadIs(db, head, events))) || (await appendIfHeadIs(db, await readAuditHead(db), events));
-    const records = fast || (await db.transaction((tx) => appendAuditEvents(tx, events)));
+    let records = head && (await appendIfHeadIs(db, head, events));
+    // The head moved (every write mutation's audit commits with its change): reading it again and
+    // retrying costs two statements; the locked path, four and a transaction.
+    records ||= await appendIfHeadIs(db, await readAuditHead(db), events);
+    records ||= await db.transaction((tx) => appendAuditEvents(tx, events));
     const last = records[records.length - 1];
     if (last) head = { seq: last.seq, hash: last.hash };
   }
