@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Logger } from 'drizzle-orm/logger';
+import { namingStatements } from './named-statements.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -73,7 +74,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       onnotice: () => {},
       connection: { application_name: 'gp-open-integration' },
     });
-    const db = drizzle(client, { schema, logger }) as unknown as Db;
+    const db = drizzle(namingStatements(client), { schema, logger }) as unknown as Db;
     if (options.migrationUrl) {
       const owner = postgres(options.migrationUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'gp-open-integration-migrate' } });
       try {
