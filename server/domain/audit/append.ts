@@ -1,10 +1,10 @@
 // Appending to the chain inside the caller's transaction, so a governance change and its audit
 // commit or roll back together. A rolled-back append leaves no gap: the next one reuses its seq.
 // The request path's group-commit writer appends in ONE statement while it knows the head
-// (appendIfHeadIs), and falls back to the locked transaction when another appender moved it.
+// (appendIfHeadIs), and reads the head again, then locks it, when another appender moved it.
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { preparedSql, rowsOf } from '../../db/prepared.js';
 import { auditEvents, auditHead } from '../../db/schema/audit.js';
 import { auditHash, GENESIS_HASH, normaliseEvent, type AuditEvent, type AuditRecord, type NormalisedEvent } from './event.js';
@@ -43,14 +43,29 @@ const headOf = (records: readonly AuditRecord[], before: AuditHead): AuditHead =
   return last ? { seq: last.seq, hash: last.hash } : before;
 };
 
+/**
+ * Appends inside the caller's transaction, holding the chain's head from here until that
+ * transaction ends: every other appender queues for it meanwhile, so the caller should append
+ * last, just before its commit. Two statements: lock and read the head row, then the
+ * single-statement append onto it (which cannot miss, the row being locked). The four-statement
+ * path under the advisory lock remains for an empty chain (no head row to lock yet) and for
+ * batches too large for one statement.
+ */
 export async function appendAuditEvents(tx: AuditTx, events: readonly AuditEvent[]): Promise<AuditRecord[]> {
   if (events.length === 0) return [];
+  const normalised = events.map(normaliseEvent);
+  const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID)).for('update');
+  const appended = head ? (await appendIfHeadIs(tx, head, normalised)).records : null;
+  return appended ?? appendLocked(tx, normalised);
+}
+
+async function appendLocked(tx: AuditTx, events: readonly NormalisedEvent[]): Promise<AuditRecord[]> {
   // Held until the caller's transaction ends, so concurrent appenders queue for the head in turn.
   await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
   // The head row is locked too: a single-statement append (appendIfHeadIs) takes no advisory lock,
   // and must wait for, then see, this transaction's head.
   const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID)).for('update');
-  const records = link({ seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH }, events.map(normaliseEvent));
+  const records = link({ seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH }, events);
   for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
     await tx.insert(auditEvents).values(records.slice(i, i + ROWS_PER_INSERT));
   }
@@ -90,18 +105,23 @@ const appendIfHeadIsStatement = preparedSql<{ seq: number; hash: string; expecte
         "detail" jsonb, "outcome" text, "reason" text, "request_id" text, "prev_hash" text, "hash" text), moved
       returning 1
     )
-    select count(*)::int as inserted from added`);
+    select (select count(*)::int from added) as inserted, h."seq", h."hash"
+    from (select 1) as one left join "audit_head" as h on h."id" = ${HEAD_ID}`);
+
+/** What appendIfHeadIs did: the records it appended, or none and where the chain ended as it saw it. */
+export type AppendAttempt = { records: AuditRecord[]; seen?: undefined } | { records: null; seen: AuditHead | null };
 
 /**
  * The same append as one autocommitted statement, for an appender that remembers where the chain
  * ended: the head moves from `expected` to the new last event and the events are inserted only if
- * the head still is `expected` (compare and swap on the locked head row). Null, and nothing
- * written, if another appender moved the head first; the caller then takes the locked path.
+ * the head still is `expected` (compare and swap on the locked head row). If another appender
+ * moved the head first, nothing is written, and `seen` is the head as committed when the statement
+ * began, to try again from without reading it (null for a batch too large for one statement).
  * The events come in stored form: the writer normalises each caller's events as it accepts them.
  */
-export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readonly NormalisedEvent[]): Promise<AuditRecord[] | null> {
-  if (events.length === 0) return [];
-  if (events.length > MAX_SINGLE_STATEMENT_EVENTS) return null;
+export async function appendIfHeadIs(db: DbOrTx, expected: AuditHead, events: readonly NormalisedEvent[]): Promise<AppendAttempt> {
+  if (events.length === 0) return { records: [] };
+  if (events.length > MAX_SINGLE_STATEMENT_EVENTS) return { records: null, seen: null };
   const records = link(expected, events);
   const next = headOf(records, expected);
   // The rows travel as ONE JSON parameter: cheaper to build and to parse than 17 per event.
@@ -112,8 +132,9 @@ export async function appendIfHeadIs(db: Db, expected: AuditHead, events: readon
       detail: r.detail, outcome: r.outcome, reason: r.reason, request_id: r.requestId, prev_hash: r.prevHash, hash: r.hash,
     })),
   );
-  const [row] = await rowsOf<{ inserted: number }>(
+  const [row] = await rowsOf<{ inserted: number; seq: number | string | null; hash: string | null }>(
     appendIfHeadIsStatement(db).execute({ seq: next.seq, hash: next.hash, expectedSeq: expected.seq, expectedHash: expected.hash, rows }),
   );
-  return Number(row?.inserted) === records.length ? records : null;
+  if (Number(row?.inserted) === records.length) return { records };
+  return { records: null, seen: row?.hash ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH } };
 }

@@ -1,8 +1,8 @@
 // Group commit for request-path audit: concurrent `record` calls share one append, so N
 // simultaneous requests cost about one append instead of N serialised ones; while this writer
 // knows the chain's head, that append is a single statement (see appendIfHeadIs), and two when
-// another appender moved the head (read it, then append). A caller's promise
-// settles only once its events are committed (or the commit failed, and then the request fails).
+// another appender moved the head (the missed append tells where to). A caller's promise settles
+// only once its events are committed (or the commit failed, and then the request fails).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../../db/client.js';
 import { appendAuditEvents, appendIfHeadIs, readAuditHead, type AuditHead } from './append.js';
@@ -25,6 +25,8 @@ interface Pending {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+const sameHead = (a: AuditHead, b: AuditHead | null) => !!b && a.seq === b.seq && a.hash === b.hash;
 
 export function createAuditWriter(db: Db, options: AuditWriterOptions = {}): AuditWriter {
   const maxBatchEvents = options.maxBatchEvents ?? 500;
@@ -50,11 +52,16 @@ export function createAuditWriter(db: Db, options: AuditWriterOptions = {}): Aud
   let head: AuditHead | null = null;
 
   async function append(events: readonly NormalisedEvent[]): Promise<void> {
-    let records = head && (await appendIfHeadIs(db, head, events));
-    // The head moved (every write mutation's audit commits with its change): reading it again and
-    // retrying costs two statements; the locked path, four and a transaction.
-    records ||= await appendIfHeadIs(db, await readAuditHead(db), events);
-    records ||= await db.transaction((tx) => appendAuditEvents(tx, events));
+    const first = head ? await appendIfHeadIs(db, head, events) : null;
+    let records = first?.records;
+    if (!records && first?.seen !== null) {
+      // The head moved (every write mutation's audit commits with its change). The missed append
+      // saw where it moved to, unless it moved while the append waited for the head row: then
+      // the head is read again. Either way one more try; then the locked path.
+      const seen = first?.seen && !sameHead(first.seen, head) ? first.seen : await readAuditHead(db);
+      records = (await appendIfHeadIs(db, seen, events)).records;
+    }
+    records ??= await db.transaction((tx) => appendAuditEvents(tx, events));
     const last = records[records.length - 1];
     if (last) head = { seq: last.seq, hash: last.hash };
   }

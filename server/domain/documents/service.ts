@@ -89,8 +89,9 @@ async function refuse(ctx: DocumentContext, audit: ReturnType<typeof auditOf>, r
 }
 
 async function commit(tx: DbOrTx, ctx: DocumentContext, audit: ReturnType<typeof auditOf>, type: EventType, doc: SentDocument) {
-  await appendAuditEvents(tx as AuditTx, [audit('ALLOWED', null)]);
+  // The audit goes last: it holds the chain's head until the commit, and every appender waits for it.
   await recordEvent(tx, { type, practiceOds: doc.practiceOds, nhsNumber: doc.nhsNumber, supplierId: doc.supplierId, appId: doc.senderAppId, data: documentData(doc), requestId: ctx.requestId });
+  await appendAuditEvents(tx as AuditTx, [audit('ALLOWED', null)]);
 }
 
 export interface SendRequest {

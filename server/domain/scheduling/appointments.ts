@@ -79,9 +79,10 @@ async function run(
   if (!writes || capabilityOf(ctx.practice.systemId, area).support === 'NOT_SUPPORTED') {
     return refuse(new ConnectorError('NOT_SUPPORTED', `${ctx.practice.systemId} does not support ${area.toLowerCase().replaceAll('_', ' ')} here.`));
   }
+  // The audit goes last: it holds the chain's head until the commit, and every appender waits for it.
   const record = async (tx: DbOrTx, appointment: ManagedAppointment) => {
-    await appendAuditEvents(tx as AuditTx, [audit('ALLOWED', appointment.nhsNumber, null)]);
     await recordEvent(tx, { type: eventType, practiceOds: appointment.practiceOds, nhsNumber: appointment.nhsNumber, supplierId: auditWho(ctx.actor).supplierId, appId: auditWho(ctx.actor).appId, data: appointmentData(appointment), requestId: ctx.meta.requestId });
+    await appendAuditEvents(tx as AuditTx, [audit('ALLOWED', appointment.nhsNumber, null)]);
   };
   const commit: CommitWrite = (appointment, tx) => (tx ? record(tx, appointment) : ctx.db.transaction((own) => record(own, appointment)));
   const outcome = await write(writes, commit);
