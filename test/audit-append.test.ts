@@ -4,7 +4,7 @@
 import { asc, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../server/db/schema/audit.js';
-import { appendAuditEvents } from '../server/domain/audit/append.js';
+import { appendAuditEvents, MAX_SINGLE_STATEMENT_EVENTS } from '../server/domain/audit/append.js';
 import type { AuditEvent } from '../server/domain/audit/event.js';
 import { verifyAuditChain } from '../server/domain/audit/verify.js';
 import { createAuditWriter } from '../server/domain/audit/writer.js';
@@ -60,6 +60,16 @@ describe.each(await availableBackends())('single-statement audit append (%s)', (
     expect(await stored(['rolled-back'])).toHaveLength(0);
     const [last] = await stored(['after-rollback']);
     expect(last?.seq).toBe(5);
+    expect((await verifyAuditChain(database.db)).intact).toBe(true);
+  });
+
+  it('appends a batch too large for one statement in chunks under the head row\'s lock, still without the advisory lock', async () => {
+    const many = Array.from({ length: MAX_SINGLE_STATEMENT_EVENTS + 1 }, (_, i) => read('large-batch', i));
+    statements = [];
+    const records = await database.db.transaction((tx) => appendAuditEvents(tx, many));
+    expect(records).toHaveLength(many.length);
+    expect(statements.some((s) => s.includes('pg_advisory_xact_lock'))).toBe(false);
+    expect((await stored(['large-batch'])).map((r) => (r.detail as { i: number }).i)).toEqual(many.map((_, i) => i));
     expect((await verifyAuditChain(database.db)).intact).toBe(true);
   });
 

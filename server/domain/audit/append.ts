@@ -1,7 +1,8 @@
 // Appending to the chain inside the caller's transaction, so a governance change and its audit
 // commit or roll back together. A rolled-back append leaves no gap: the next one reuses its seq.
 // The request path's group-commit writer appends in ONE statement while it knows the head
-// (appendIfHeadIs), and reads the head again, then locks it, when another appender moved it.
+// (appendIfHeadIs), tries once more from where the head went when another appender moved it, and
+// then appends in a transaction as above.
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
@@ -9,10 +10,10 @@ import { preparedSql, rowsOf } from '../../db/prepared.js';
 import { auditEvents, auditHead } from '../../db/schema/audit.js';
 import { auditHash, GENESIS_HASH, normaliseEvent, type AuditEvent, type AuditRecord, type NormalisedEvent } from './event.js';
 
-/** A transaction (not a bare Db): the advisory lock and the head must live as long as the caller's change. */
+/** A transaction (not a bare Db): the locks on the head must live as long as the caller's change. */
 export type AuditTx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-/** Fixed advisory-lock key serialising every append ("audit" in ASCII). */
+/** Fixed advisory-lock key serialising the appends that start the chain ("audit" in ASCII). */
 export const AUDIT_LOCK_KEY = 0x61_75_64_69_74;
 const HEAD_ID = 'main';
 // PostgreSQL allows 65535 bind parameters per statement; 17 columns x 2000 rows stays below it.
@@ -47,34 +48,39 @@ const headOf = (records: readonly AuditRecord[], before: AuditHead): AuditHead =
  * Appends inside the caller's transaction, holding the chain's head from here until that
  * transaction ends: every other appender queues for it meanwhile, so the caller should append
  * last, just before its commit. Two statements: lock and read the head row, then the
- * single-statement append onto it (which cannot miss, the row being locked). The four-statement
- * path under the advisory lock remains for an empty chain (no head row to lock yet) and for
- * batches too large for one statement.
+ * single-statement append onto it (which cannot miss, the row being locked).
  */
 export async function appendAuditEvents(tx: AuditTx, events: readonly AuditEvent[]): Promise<AuditRecord[]> {
   if (events.length === 0) return [];
   const normalised = events.map(normaliseEvent);
-  const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID)).for('update');
-  const appended = head ? (await appendIfHeadIs(tx, head, normalised)).records : null;
-  return appended ?? appendLocked(tx, normalised);
-}
-
-async function appendLocked(tx: AuditTx, events: readonly NormalisedEvent[]): Promise<AuditRecord[]> {
-  // Held until the caller's transaction ends, so concurrent appenders queue for the head in turn.
-  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
-  // The head row is locked too: a single-statement append (appendIfHeadIs) takes no advisory lock,
-  // and must wait for, then see, this transaction's head.
-  const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID)).for('update');
-  const records = link({ seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH }, events);
+  let head = await lockHead(tx);
+  if (!head) {
+    // An empty chain has no head row to lock yet: its first appenders queue on the advisory lock.
+    // Only an appender holding no head row takes it, so the two locks cannot deadlock.
+    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
+    head = await lockHead(tx);
+  }
+  const start = head ?? { seq: 0, hash: GENESIS_HASH };
+  if (head) {
+    const appended = (await appendIfHeadIs(tx, head, normalised)).records;
+    if (appended) return appended; // null only for a batch too large for one statement
+  }
+  const records = link(start, normalised);
   for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
     await tx.insert(auditEvents).values(records.slice(i, i + ROWS_PER_INSERT));
   }
-  const { seq, hash } = headOf(records, { seq: 0, hash: GENESIS_HASH });
+  const { seq, hash } = headOf(records, start);
   await tx
     .insert(auditHead)
     .values({ id: HEAD_ID, seq, hash })
     .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash } });
   return records;
+}
+
+/** The head row, locked until the transaction ends (a single-statement append waits for it too). */
+async function lockHead(tx: AuditTx): Promise<AuditHead | null> {
+  const [row] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID)).for('update');
+  return row ? { seq: row.seq, hash: row.hash } : null;
 }
 
 const readHeadStatement = preparedSql<Record<string, never>>('audit_read_head', sql`select "seq", "hash" from "audit_head" where "id" = ${HEAD_ID}`);
