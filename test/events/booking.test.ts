@@ -33,6 +33,34 @@ describe.each(await availableBackends())('appointment management (%s)', (backend
   });
   afterAll(() => app?.close());
 
+  it('locks the audit chain\'s head last in a booking and a cancellation, just for the append before the commit', async () => {
+    // Every appender queues for the head: whatever a write does after taking it, all of them wait for.
+    const { slotIds } = await futureSchedule(app, 'Z91001', 1);
+    const headLocked = (s: string) => /^select .* from "audit_head" .*for update/.test(s);
+    const inTransaction = (statements: string[]) => {
+      const locked = statements.findIndex(headLocked);
+      return { before: statements.slice(0, locked), after: statements.slice(locked + 1, locked + 2), locks: statements.filter(headLocked).length };
+    };
+    app.statements.length = 0;
+    const booked = await book(app, booker.token, { nhsNumber: patient, slotIds });
+    expect(booked.__typename).toBe('Appointment');
+    const booking = inTransaction([...app.statements]);
+    expect(booking.locks).toBe(1);
+    expect(booking.before.some((s) => s.startsWith('insert into "sandbox"."appointments"'))).toBe(true);
+    expect(booking.before.some((s) => s.startsWith('insert into "outbox_events"'))).toBe(true);
+    expect(booking.after).toEqual([expect.stringContaining('with moved as')]); // the append, then the commit
+    expect(app.statements.some((s) => s.includes('pg_advisory_xact_lock'))).toBe(false);
+
+    app.statements.length = 0;
+    const cancelled = await app.gql<{ cancelAppointment: { __typename: string } }>(CANCEL, { p: 'Z91001', id: booked.id, r: 'No longer needed' }, booker.token);
+    expect(cancelled.data!.cancelAppointment.__typename).toBe('Appointment');
+    const cancelling = inTransaction([...app.statements]);
+    expect(cancelling.locks).toBe(1);
+    expect(cancelling.before.some((s) => s.startsWith('update "sandbox"."slots"'))).toBe(true);
+    expect(cancelling.before.some((s) => s.startsWith('insert into "outbox_events"'))).toBe(true);
+    expect(cancelling.after).toEqual([expect.stringContaining('with moved as')]);
+  });
+
   it('books a slot, which leaves the free list; reads it back; the booking is audited and its event committed', async () => {
     const { slotIds } = await futureSchedule(app, 'Z91001', 2);
     const booked = await book(app, booker.token, { nhsNumber: patient, slotIds: [slotIds[0]], comment: 'Prefers mornings' }, { 'x-request-id': 'book-1' });
