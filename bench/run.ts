@@ -1,4 +1,4 @@
-// npm run bench [-- --rounds 5 --round-seconds 2 --connections 16 --patients 2000 --scenarios apcdblLqijxfkv --database gpoi_bench
+// npm run bench [-- --rounds 5 --round-seconds 2 --tail-round-seconds 6 --connections 16 --patients 2000 --scenarios apcdblLqijxfskv --database gpoi_bench
 //                  --warm-up 2 --plugin-threads <cores - 1> --plugin-niceness 10 --profile <dir> --verbose --write-rounds 3 --write-seconds 2 --workers 8 --events 30 --burst 200]
 //                  (add e for the GP Connect scenario)
 // Seeds a data set into its own database on the local PostgreSQL, starts the API, the same API with
@@ -17,6 +17,10 @@
 //      overhead against the same function called directly, runs/s across the pool (bench/plugin-sandbox.ts)
 //   f  the supplier app's record on one connection while a plugin pool runs at full tilt on the same
 //      machine (against j: the API's p99 with plugins busy versus idle)
+//   s  the same with threads that only spin in place of the pool (the control: what any busy thread on
+//      the other cores costs the API here, so f against s is what the plugin platform itself adds)
+// j, f and s compare tails, so their rounds are longer (--tail-round-seconds): a p99 over one
+// connection's 2 seconds rests on its two or three slowest responses.
 //   k  booking workload (search + book + cancel) through the API and by hand-written SQL (bench/writes.ts)
 //   v  event latency, commit -> SSE subscriber and -> webhook receiver; webhook deliveries/s (bench/writes.ts)
 // Every scenario runs once per round, rounds interleaved (a p c d ... a p c d ...), so each round's
@@ -47,7 +51,8 @@ const rounds = Number(arg('rounds', '5'));
 const roundSeconds = Number(arg('round-seconds', '2'));
 const connections = Number(arg('connections', '16'));
 const patients = Number(arg('patients', '2000'));
-const only = arg('scenarios', 'apcdblLqijxfkv');
+const tailRoundSeconds = Number(arg('tail-round-seconds', '6'));
+const only = arg('scenarios', 'apcdblLqijxfskv');
 // The platform's defaults: a pool one thread short of the cores, its threads at a lower priority.
 const pluginThreads = Number(arg('plugin-threads', String(defaultPluginThreads())));
 const pluginNiceness = Number(arg('plugin-niceness', String(DEFAULT_NICENESS)));
@@ -126,8 +131,10 @@ interface Target {
   patientsPerRequest: number;
   /** The server counts its SQL statements (our API). */
   countsStatements: boolean;
-  /** Load kept up beside the scenario while it is driven (f: a plugin pool at full tilt). */
+  /** Load kept up beside the scenario while it is driven (f: a plugin pool at full tilt; s: busy loops). */
   beside?: () => Promise<{ stop(): Promise<void> }>;
+  /** Seconds per round, when not --round-seconds. */
+  seconds?: number;
 }
 
 interface RoundResult extends Round {
@@ -169,14 +176,17 @@ async function check(target: Target): Promise<void> {
 
 /** Plugin runs per second kept up during each round of f. */
 const pluginRunRates: number[] = [];
-/** Starts a plugin pool at full tilt inside the API's process (where the platform runs it). */
-async function pluginLoadIn(server: BenchServer): Promise<{ stop(): Promise<void> }> {
-  const url = `http://127.0.0.1:${server.port}/bench/plugin-load?threads=${pluginThreads}&niceness=${pluginNiceness}`;
+/**
+ * Starts a load inside the API's process (where the platform runs its pool), with the pool's
+ * threads and priority: a plugin pool at full tilt, or as many threads that only spin.
+ */
+async function besideLoadIn(server: BenchServer, kind: 'plugin-load' | 'busy-load'): Promise<{ stop(): Promise<void> }> {
+  const url = `http://127.0.0.1:${server.port}/bench/${kind}?threads=${pluginThreads}&niceness=${pluginNiceness}`;
   await fetch(url, { method: 'POST' });
   return {
     async stop() {
-      const { runs, seconds } = (await (await fetch(url, { method: 'DELETE' })).json()) as { runs: number; seconds: number };
-      pluginRunRates.push(runs / seconds);
+      const { runs, seconds } = (await (await fetch(url, { method: 'DELETE' })).json()) as { runs?: number; seconds: number };
+      if (runs !== undefined) pluginRunRates.push(runs / seconds);
     },
   };
 }
@@ -186,7 +196,7 @@ async function round(target: Target): Promise<void> {
   const statementsBefore = await statementsOf(target);
   const beside = target.beside ? await target.beside() : null;
   const cpu = await cpuMark(sql, DATABASE, target.server.pid);
-  const load = await drive(target.server.port, target.scenario, roundSeconds, target.connections).finally(() => beside?.stop());
+  const load = await drive(target.server.port, target.scenario, target.seconds ?? roundSeconds, target.connections).finally(() => beside?.stop());
   const used = cpu && (await cpuSince(sql, DATABASE, target.server.pid, cpu));
   const statementsAfter = await statementsOf(target);
   // Events committed in one append share its timestamp.
@@ -201,7 +211,7 @@ async function round(target: Target): Promise<void> {
     auditCommits: appended!.commits as number,
   };
   results.set(target.key, [...(results.get(target.key) ?? []), result]);
-  if (verbose) console.log(`round ${target.key}: ${(load.latencies.length / roundSeconds).toFixed(0)} req/s, CPU ${used ? `${used.server} + ${used.database} ms` : 'unknown'}`);
+  if (verbose) console.log(`round ${target.key}: ${(load.latencies.length / load.seconds).toFixed(0)} req/s, CPU ${used ? `${used.server} + ${used.database} ms` : 'unknown'}`);
 }
 
 const [api, unaudited, peerOrNull] = await Promise.all([startApi(false), only.includes('d') ? startApi(true) : null, /[pq]/.test(only) ? startPostGraphile() : null]);
@@ -227,6 +237,7 @@ try {
   // Pages take far longer than a round's share of 16 connections allows: on 2 connections few
   // requests are still in flight when a round ends, so CPU per completed request stays honest.
   const pages = { connections: Math.min(connections, 2) };
+  const tail = { connections: 1, seconds: tailRoundSeconds };
   const all: Target[] = [
     { ...base16, key: 'a', server: api, answered: (j) => Boolean(at(j.data, 'patient')), scenario: { name: 'a  baseline: hand-written SQL', method: 'GET', request: (n) => ({ path: `/baseline/record?nhs=${pick(n)}` }) } },
     { ...base16, key: 'p', server: peer, answered: (j) => Boolean(at(j.data, 'patientByNhsNumber', 'nhsNumber')), scenario: { name: 'p  PostGraphile v5 record', method: 'POST', request: gql(null, PG_RECORD_QUERY, record) } },
@@ -237,10 +248,14 @@ try {
     { ...base16, ...pages, key: 'L', server: api, audited: true, countsStatements: true, patientsPerRequest: 100, answered: isPage(100), scenario: { name: 'L  page of 100, supplier app (audited)', method: 'POST', request: gql(appToken, PAGE_QUERY, page(100)) } },
     { ...base16, ...pages, key: 'q', server: peer, patientsPerRequest: 100, answered: (j) => lengthAt(j.data, 'allPatients', 'nodes') === 100, scenario: { name: 'q  PostGraphile v5 page of 100', method: 'POST', request: gql(null, PG_PAGE_QUERY, page(100)) } },
     { ...base16, key: 'i', server: api, connections: 1, answered: (j) => Boolean(at(j.data, 'patient')), scenario: { name: 'i  baseline, one connection (idle)', method: 'GET', request: (n) => ({ path: `/baseline/record?nhs=${pick(n)}` }) } },
-    { ...base16, key: 'j', server: api, connections: 1, audited: true, countsStatements: true, answered: isRecord, scenario: { name: 'j  record, supplier app, one connection', method: 'POST', request: gql(appToken, RECORD_QUERY, record) } },
+    { ...base16, ...tail, key: 'j', server: api, audited: true, countsStatements: true, answered: isRecord, scenario: { name: 'j  record, supplier app, one connection', method: 'POST', request: gql(appToken, RECORD_QUERY, record) } },
     {
-      ...base16, key: 'f', server: api, connections: 1, audited: true, countsStatements: true, answered: isRecord, beside: () => pluginLoadIn(api),
+      ...base16, ...tail, key: 'f', server: api, audited: true, countsStatements: true, answered: isRecord, beside: () => besideLoadIn(api, 'plugin-load'),
       scenario: { name: 'f  as j, plugins at full tilt', method: 'POST', request: gql(appToken, RECORD_QUERY, record) },
+    },
+    {
+      ...base16, ...tail, key: 's', server: api, audited: true, countsStatements: true, answered: isRecord, beside: () => besideLoadIn(api, 'busy-load'),
+      scenario: { name: 's  as j, busy loops in the pool\'s place', method: 'POST', request: gql(appToken, RECORD_QUERY, record) },
     },
   ];
   targets = all.filter((t) => only.includes(t.key) && (peerOrNull !== null || !'pq'.includes(t.key)));
@@ -262,7 +277,7 @@ try {
 // Report.
 const perRound = (key: string, value: (r: RoundResult) => number | null) => (results.get(key) ?? []).map(value).filter((v): v is number => v !== null && Number.isFinite(v));
 const rps = (r: RoundResult) => r.latencies.length / r.seconds;
-console.log(`\n${rounds} rounds of ${roundSeconds} s per scenario, interleaved; ${connections} connections unless noted; loopback HTTP; ${ROTATION} patients in rotation`);
+console.log(`\n${rounds} rounds of ${roundSeconds} s per scenario (j, f, s: ${tailRoundSeconds} s), interleaved; ${connections} connections unless noted; loopback HTTP; ${ROTATION} patients in rotation`);
 console.log('figures: median (min–max) over rounds; RATE_LIMIT_* lifted on the API servers, so throughput is measured, not the budget\n');
 console.log(`${'scenario'.padEnd(44)} ${'req/s'.padEnd(22)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}   CPU ms/request (server + PostgreSQL)   SQL/request`);
 for (const t of targets) {
@@ -300,6 +315,9 @@ const ratio = (top: string, bottom: string, value: (r: RoundResult) => number | 
   return spread(values.filter(Number.isFinite));
 };
 const has = (...keys: string[]) => keys.every((k) => results.has(k));
+/** Ratio of one percentile over every round's responses together (a steadier tail than any one round's). */
+const pooledRatio = (top: string, bottom: string, which: 'p50' | 'p99') =>
+  figures(top, results.get(top) ?? [])[which] / figures(bottom, results.get(bottom) ?? [])[which];
 const cpuPerPatient = (t: Target) => (r: RoundResult) => (r.apiMs === null || !r.latencies.length ? null : r.apiMs / r.latencies.length / t.patientsPerRequest);
 console.log('\nissue 7 targets (median (min–max) of per-round figures):');
 if (has('c', 'p')) console.log(`  2. supplier-app record / PostGraphile record, throughput: ${formatSpread(ratio('c', 'p', rps))}   (target ≥ 1.0)`);
@@ -329,8 +347,16 @@ if (has('j', 'i')) console.log(`  5. idle p50, supplier-app record / baseline:  
 if (has('c', 'd')) console.log(`     audited / audit discarded (supplier app), throughput:   ${formatSpread(ratio('c', 'd', rps))}`);
 if (has('f', 'j')) {
   console.log(`  issue 10: API p99, plugins at full tilt / idle (f / j):     ${formatSpread(ratio('f', 'j', p99Of))}   (target ≤ 1.5)`);
+  console.log(`            over every round's responses together: ${pooledRatio('f', 'j', 'p99').toFixed(2)}`);
   console.log(`            (f: ${pluginThreads} pool threads at nice ${pluginNiceness} in the API's process, ${availableParallelism()} cores; ` +
       `${formatSpread(spread(pluginRunRates), 0)} plugin runs/s meanwhile)`);
+}
+if (has('s', 'j')) {
+  console.log(`  control: API p99, busy loops in the pool's place / idle (s / j): ${formatSpread(ratio('s', 'j', p99Of))}; together ${pooledRatio('s', 'j', 'p99').toFixed(2)}`);
+  console.log(`           API p50, likewise:                                     ${formatSpread(ratio('s', 'j', p50Of))}; together ${pooledRatio('s', 'j', 'p50').toFixed(2)}`);
+}
+if (has('f', 's')) {
+  console.log(`  what the plugin platform adds beyond a busy machine (f / s):  p99 ${formatSpread(ratio('f', 's', p99Of))}; together ${pooledRatio('f', 's', 'p99').toFixed(2)}`);
 }
 if (plugins) console.log(`\n${formatPluginBench(plugins.results, pluginThreads)}`);
 console.log('\nPostGraphile serves the tables as they are: no authentication, permission checks or audit, no section statuses');

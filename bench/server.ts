@@ -3,6 +3,7 @@
 // many SQL statements the API has run, so the benchmark can report statements per request.
 // POST /bench/plugin-load?threads=&niceness= starts a plugin pool at full tilt in this process (where
 // the platform's own pool runs) and DELETE stops it, answering the runs done: scenario f.
+// POST/DELETE /bench/busy-load?threads=&niceness= does the same with threads that only spin: scenario s.
 // `--discard-audit` starts the API with its audit writer swapped for one that drops events, only so
 // the benchmark can show what audit costs. On SIGTERM it stops and exits normally, so a CPU profile
 // (node --cpu-prof) is written.
@@ -12,6 +13,7 @@ import { createApp } from '../server/http/app.js';
 import { openDatabase } from '../server/db/client.js';
 import { loadEnv } from '../server/env.js';
 import { baselineRecord } from './baseline-record.js';
+import { busyLoop } from './busy-loop.js';
 import { pluginLoad } from './plugin-sandbox.js';
 
 const discardAuditForBenchmark = process.argv.includes('--discard-audit');
@@ -30,7 +32,8 @@ const server = createServer((req, res) => {
   res.once('close', () => void (inFlight -= 1));
   const url = new URL(req.url ?? '/', 'http://bench');
   if (url.pathname === '/bench/statements') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ statements }));
-  if (url.pathname === '/bench/plugin-load') return void pluginLoadRequest(req.method ?? 'GET', url.searchParams).then((body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+  const loadKind = url.pathname === '/bench/plugin-load' ? 'plugins' : url.pathname === '/bench/busy-load' ? 'busy' : null;
+  if (loadKind) return void besideLoadRequest(loadKind, req.method ?? 'GET', url.searchParams).then((body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
   if (url.pathname !== '/baseline/record') return void yoga(req, res);
   baselineRecord(sql, url.searchParams.get('nhs') ?? '')
     .then((record) => {
@@ -42,9 +45,12 @@ const server = createServer((req, res) => {
       res.end();
     });
 });
-let load: Awaited<ReturnType<typeof pluginLoad>> | null = null;
-async function pluginLoadRequest(method: string, params: URLSearchParams): Promise<unknown> {
-  if (method === 'POST' && !load) load = await pluginLoad(Number(params.get('threads')), Number(params.get('niceness')));
+/** The load kept up beside a scenario: a plugin pool at full tilt, or threads that only spin. */
+let load: { stop(): Promise<unknown> } | null = null;
+async function besideLoadRequest(kind: 'plugins' | 'busy', method: string, params: URLSearchParams): Promise<unknown> {
+  const threads = Number(params.get('threads'));
+  const niceness = Number(params.get('niceness'));
+  if (method === 'POST' && !load) load = kind === 'plugins' ? await pluginLoad(threads, niceness) : busyLoop(threads, niceness);
   if (method !== 'DELETE' || !load) return {};
   const stopping = load;
   load = null;

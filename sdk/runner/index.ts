@@ -4,3 +4,4 @@ export type { PluginRunner, RunnerOptions, RunRequest, RunResult, RunOutcome } f
 export { loadSandboxModule, runInSandbox, WASM_MEMORY_MAX_BYTES } from './sandbox.js';
 export type { SandboxResult, SandboxTask, SandboxOutcome } from './sandbox.js';
 export { parseWithoutPrototypeKeys } from './safe-json.js';
+export { lowerThreadPriority } from './priority.js';
