@@ -4,6 +4,9 @@
 // the WebAssembly memory has a hard maximum, and the pool's watchdog terminates a worker that
 // overruns its deadline. Nothing here hands the guest a host object: it sees two strings (input
 // and context), one logging function taking only a checked string, and gives back one string.
+// The guest's only clock is the WebAssembly build's, which reads this thread's `Date.now`; while a
+// run executes, that answers the run's time (see withRunClock), so no way round `Date` inside the
+// guest reaches the machine's clock. The host's own deadlines read `machineNow`.
 import releaseSyncModule from '@jitl/quickjs-wasmfile-release-sync';
 import {
   type QuickJSSyncVariant,
@@ -25,7 +28,7 @@ export interface SandboxTask {
   inputJson: string;
   /** The context as JSON text: now, practice, trigger. */
   contextJson: string;
-  /** Milliseconds since the epoch that `new Date()` and `Date.now()` return inside the run. */
+  /** Milliseconds since the epoch that every clock inside the run reads (`new Date()`, `Date.now()`). */
   nowMs: number;
   limits: RunLimits;
   /** Only compile the bundle (a syntax check at publish); nothing of it runs. */
@@ -56,6 +59,8 @@ const MAX_PROMISE_JOBS = 100_000;
 /** Log calls accepted per run, counted even when the lines are dropped. */
 const MAX_LOG_CALLS = 1_000;
 const MAX_ERROR_CHARS = 1_000;
+/** This thread's clock, kept before any run can stand in for it. */
+const machineNow = Date.now;
 
 // The variant's types describe its CommonJS face; under ESM the variant is the default export.
 const releaseSyncVariant = ((releaseSyncModule as { default?: QuickJSSyncVariant }).default ?? releaseSyncModule) as QuickJSSyncVariant;
@@ -99,7 +104,7 @@ interface WarmRuntime {
 }
 interface PreparedContext {
   context: QuickJSContext;
-  /** The run's driver (made by BOOTSTRAP): (now, inputJson, contextJson) => Promise<string>. */
+  /** The run's driver (made by BOOTSTRAP): (inputJson, contextJson) => Promise<string>. */
   driver: QuickJSHandle;
   /** Where the context's log function sends each call: the run in progress. */
   log: (message: QuickJSHandle) => void;
@@ -116,7 +121,7 @@ function warmRuntime(module: QuickJSWASMModule): WarmRuntime {
   const runtime = module.newRuntime();
   const current = { bundle: '', deadline: 0, interrupted: false };
   // Once past the deadline every check interrupts again, so a guest that catches one cannot go on.
-  runtime.setInterruptHandler(() => (current.interrupted ||= Date.now() > current.deadline));
+  runtime.setInterruptHandler(() => (current.interrupted ||= machineNow() > current.deadline));
   runtime.setModuleLoader(
     (name) => {
       if (name === PLUGIN_SPECIFIER) return current.bundle;
@@ -149,7 +154,7 @@ function retireRuntime(module: QuickJSWASMModule, warm: WarmRuntime): boolean {
 function prepareContext(warm: WarmRuntime): PreparedContext {
   const { runtime, current } = warm;
   current.bundle = '';
-  current.deadline = Date.now() + PREPARE_DEADLINE_MS;
+  current.deadline = machineNow() + PREPARE_DEADLINE_MS;
   current.interrupted = false;
   // The run sets its own limits; what is made here is the platform's code only.
   runtime.setMemoryLimit(-1);
@@ -216,29 +221,12 @@ export function tidyAfterRun(module: QuickJSWASMModule): boolean {
   return keep || retireRuntime(module, warm);
 }
 
-// Runs in the guest as a context is prepared: routes console to the capped log, readies a clock,
-// and evaluates to the run's driver, which the host calls with the run's time, input and context
-// (as JSON text) before any plugin code is loaded. Nothing of it stays reachable from globalThis.
+// Runs in the guest as a context is prepared: routes console to the capped log and evaluates to
+// the run's driver, which the host calls with the run's input and context (as JSON text) before any
+// plugin code is loaded. Nothing of it stays reachable from globalThis.
 const BOOTSTRAP = `(() => {
   const hostLog = globalThis.__gpoiLog;
   delete globalThis.__gpoiLog;
-  let fixed = 0;
-  // Date reads the host's clock. It shares the real constructor's prototype and statics, and the
-  // real constructor (the machine's clock) is left unreachable: not its prototype, nor a constructor.
-  const RealDate = Date;
-  const construct = Reflect.construct;
-  const dateText = RealDate.prototype.toString;
-  function HostDate(...args) {
-    if (new.target === undefined) return dateText.call(construct(RealDate, [fixed]));
-    return construct(RealDate, args.length === 0 ? [fixed] : args, new.target);
-  }
-  const method = (value) => ({ value, writable: true, configurable: true });
-  Object.defineProperties(HostDate, {
-    name: { value: 'Date' }, length: { value: 7 }, prototype: { value: RealDate.prototype },
-    now: method(() => fixed), parse: method(RealDate.parse), UTC: method(RealDate.UTC),
-  });
-  Object.defineProperty(RealDate.prototype, 'constructor', method(HostDate));
-  globalThis.Date = HostDate;
   const text = (part) => { try { return typeof part === 'string' ? part : JSON.stringify(part) ?? String(part); } catch { return '[unprintable]'; } };
   const log = (...parts) => { hostLog(parts.map(text).join(' ')); };
   globalThis.console = { log, info: log, warn: log, error: log, debug: log };
@@ -247,8 +235,7 @@ const BOOTSTRAP = `(() => {
   delete globalThis.WeakRef;
   const describe = (e) => { try { return String(e && e.name) + ': ' + String(e && e.message); } catch { return 'Error: unprintable'; } };
   // The run itself: import the plugin, call run(input, context), hand back one JSON string.
-  return (now, inputJson, contextJson) => {
-    fixed = now;
+  return (inputJson, contextJson) => {
     const input = JSON.parse(inputJson);
     const context = JSON.parse(contextJson);
     context.log = log;
@@ -264,8 +251,26 @@ const BOOTSTRAP = `(() => {
 })()`;
 
 export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): SandboxResult {
+  return withRunClock(task.nowMs, () => runWithClockSet(module, task));
+}
+
+/**
+ * Sets this thread's `Date.now`, the WebAssembly build's only clock, to the run's time for as long
+ * as `body` runs. A run is synchronous from start to end (its promise jobs are drained here too), so
+ * no other code of this thread runs meanwhile and sees the run's time.
+ */
+function withRunClock<T>(nowMs: number, body: () => T): T {
+  Date.now = () => nowMs;
+  try {
+    return body();
+  } finally {
+    Date.now = machineNow;
+  }
+}
+
+function runWithClockSet(module: QuickJSWASMModule, task: SandboxTask): SandboxResult {
   const started = performance.now();
-  const deadline = Date.now() + task.limits.timeoutMs;
+  const deadline = machineNow() + task.limits.timeoutMs;
   const logs: string[] = [];
   let logBytes = 0;
   let logsDropped = 0;
@@ -321,10 +326,8 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
       logBytes += line.length;
       logs.push(line);
     };
-    const started = withHandle(ctx.newNumber(task.nowMs), (now) =>
-      withHandle(ctx.newString(task.inputJson), (input) =>
-        withHandle(ctx.newString(task.contextJson), (contextJson) => ctx.callFunction(ready.driver, ctx.undefined, now, input, contextJson)),
-      ),
+    const started = withHandle(ctx.newString(task.inputJson), (input) =>
+      withHandle(ctx.newString(task.contextJson), (contextJson) => ctx.callFunction(ready.driver, ctx.undefined, input, contextJson)),
     );
     if (started.error) {
       started.error.dispose();
@@ -352,7 +355,7 @@ export function runInSandbox(module: QuickJSWASMModule, task: SandboxTask): Sand
           state.error.dispose();
           return finish(interruptedNow() ? 'TIMEOUT' : 'ERROR', { error: interruptedNow() ? 'deadline passed' : 'the plugin failed', recycle: true });
         }
-        if (interruptedNow() || Date.now() > deadline || jobs >= MAX_PROMISE_JOBS) return finish('TIMEOUT', { error: 'deadline passed' });
+        if (interruptedNow() || machineNow() > deadline || jobs >= MAX_PROMISE_JOBS) return finish('TIMEOUT', { error: 'deadline passed' });
         if (!runtime.hasPendingJob()) return finish('ERROR', { error: 'run() returned a promise that never settles' });
         const drained = runtime.executePendingJobs(64);
         if (drained.error) {
