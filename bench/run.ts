@@ -185,8 +185,9 @@ async function besideLoadIn(server: BenchServer, kind: 'plugin-load' | 'busy-loa
   await fetch(url, { method: 'POST' });
   return {
     async stop() {
-      const { runs, seconds } = (await (await fetch(url, { method: 'DELETE' })).json()) as { runs?: number; seconds: number };
-      if (runs !== undefined) pluginRunRates.push(runs / seconds);
+      // Only the plugin pool counts runs; the busy loops answer nothing to count.
+      const { runs, seconds } = (await (await fetch(url, { method: 'DELETE' })).json()) as { runs?: number; seconds?: number };
+      if (runs !== undefined && seconds) pluginRunRates.push(runs / seconds);
     },
   };
 }
